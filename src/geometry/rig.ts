@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { KilnError } from '../core/errors.js';
+import { orbitCamera, type Camera, type OrbitView } from './camera.js';
+
+/**
+ * A view rig: the cameras at which a multi-view model generates (or a user photographed) an object,
+ * as orbit views around the origin. Models declare their rig in `manifest.json`; stages read it
+ * from there and never hard-code cameras. Angles are in degrees (see `camera.ts` for the
+ * convention); the object is expected centred at the origin with its longest side 1.
+ */
+export const OrbitViewSchema = z.object({
+  azimuth: z.number().finite(),
+  elevation: z.number().gt(-90).lt(90),
+  distance: z.number().positive().finite(),
+  fov: z.number().gt(0).lt(180),
+});
+
+export const ViewRigSchema = z.object({
+  views: z.array(OrbitViewSchema).min(1),
+});
+
+export type ViewRig = z.infer<typeof ViewRigSchema>;
+
+/**
+ * The default six-view rig, after Hunyuan3D-1 and Zero123++: azimuths 0°, 60° … 300° relative to
+ * the condition view, elevations alternating +20° / −10°, 30° field of view at distance 2.5, which
+ * frames a unit-box object with margin (the box's bounding sphere, radius √3/2, spans 0.62 of the
+ * image height).
+ */
+export const DEFAULT_RIG: ViewRig = Object.freeze({
+  views: [0, 60, 120, 180, 240, 300].map((azimuth, i) => ({
+    azimuth,
+    elevation: i % 2 === 0 ? 20 : -10,
+    distance: 2.5,
+    fov: 30,
+  })),
+});
+
+/** Validates an untrusted rig (from a manifest or a request); errors name the offending field. */
+export function parseViewRig(value: unknown): ViewRig {
+  const result = ViewRigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new KilnError('INVALID_INPUT', `parseViewRig: ${issue.path.join('.') || 'rig'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** The cameras of a rig at a given image size, in rig order. */
+export function rigCameras(rig: ViewRig, width: number, height = width): Camera[] {
+  return rig.views.map((v: OrbitView) => orbitCamera(v, width, height));
+}
