@@ -1,5 +1,5 @@
 import { fromScale, fromTranslation, multiply, type Mat4, type Vec3 } from './mat4.js';
-import type { Bounds } from './mesh.js';
+import { computeBounds, transformMesh, type Bounds, type Mesh } from './mesh.js';
 
 /**
  * The similarity that centres a bounding box at the origin and scales its longest side to 1:
@@ -29,4 +29,9 @@ export function applyToPoints(t: UnitBoxTransform, points: Float32Array): Float3
     out[i + 2] = (points[i + 2] - t.center[2]) * t.scale;
   }
   return out;
+}
+
+/** A copy of the mesh centred at the origin with its longest bounding-box side 1. */
+export function normalizeMesh(mesh: Mesh): Mesh {
+  return transformMesh(mesh, unitBoxTransform(computeBounds(mesh)).matrix);
 }
