@@ -23,15 +23,16 @@ export type ViewRig = z.infer<typeof ViewRigSchema>;
 
 /**
  * The default six-view rig, after Hunyuan3D-1 and Zero123++: azimuths 0°, 60° … 300° relative to
- * the condition view, elevations alternating +20° / −10°, 30° field of view at distance 2.5, which
- * frames a unit-box object with margin (the box's bounding sphere, radius √3/2, spans 0.62 of the
- * image height).
+ * the condition view, elevations alternating +20° / −10°, 30° field of view at distance 3. A
+ * unit-box object's half-extent 0.5 then spans 62 % of the half-frame, leaving room for perspective
+ * (near parts look larger) in every view; only the very corners of a full unit cube, seen
+ * diagonally, reach the frame's edge.
  */
 export const DEFAULT_RIG: ViewRig = Object.freeze({
   views: [0, 60, 120, 180, 240, 300].map((azimuth, i) => ({
     azimuth,
     elevation: i % 2 === 0 ? 20 : -10,
-    distance: 2.5,
+    distance: 3,
     fov: 30,
   })),
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { KilnError, describeError } from '../core/errors.js';
 import { validateMesh, type Mesh } from '../geometry/mesh.js';
@@ -20,6 +20,8 @@ export async function loadMesh(path: string): Promise<Mesh> {
   if (!(MESH_FORMATS as readonly string[]).includes(format)) {
     throw new KilnError('UNSUPPORTED_FORMAT', `loadMesh: unsupported format "${extname(path) || path}" (expected one of ${MESH_FORMATS.join(', ')})`);
   }
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new KilnError('NOT_FOUND', `loadMesh: no such file: ${path}`);
   let mesh: Mesh;
   try {
     if (format === 'glb' || format === 'gltf') mesh = await loadGltf(path);

@@ -1,0 +1,138 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { KilnError, describeError } from './core/errors.js';
+import { writeImage } from './core/image.js';
+import { computeVertexNormals } from './geometry/mesh.js';
+import { normalizeMesh } from './geometry/normalize.js';
+import { DEFAULT_RIG, parseViewRig, type ViewRig } from './geometry/rig.js';
+import { loadMesh } from './io/load-mesh.js';
+import { compareMeshes } from './metrics/compare-shapes.js';
+import { renderRig, tileImages } from './render/render-rig.js';
+
+const VERSION = '0.1.0';
+
+function positiveInt(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer in 1…${max}`);
+    return n;
+  };
+}
+
+function notAvailable(command: string, what: string): () => never {
+  return () => {
+    throw new KilnError('NOT_AVAILABLE', `${command}: ${what} is not available in this version yet`);
+  };
+}
+
+/**
+ * Builds the `kiln` command line. Commands only parse arguments and call library operations; every
+ * failure reaches the user as one line (`kiln: …`) with a non-zero exit code, never a stack trace.
+ */
+export function createProgram(): Command {
+  const program = new Command('kiln')
+    .description('Image/text to 3D: multi-view diffusion, sparse-view reconstruction, glTF export.')
+    .version(VERSION)
+    .showSuggestionAfterError(true)
+    // Commander's own errors (unknown command, bad flag) read like ours: one line, `kiln: …`.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kiln: ')) });
+
+  program
+    .command('image')
+    .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
+    .argument('<photo>', 'input image (PNG, JPEG, WebP…)')
+    .action(notAvailable('image', 'image-to-3D generation'));
+
+  program
+    .command('text')
+    .description('text prompt (English or Chinese) → textured 3D model')
+    .argument('<prompt>', 'what to make, e.g. "a red wooden chair"')
+    .action(notAvailable('text', 'text-to-3D generation'));
+
+  program
+    .command('views')
+    .description('photos taken around an object, with their azimuths → 3D model')
+    .argument('<photos...>', 'input images')
+    .action(notAvailable('views', 'reconstruction from photos'));
+
+  program
+    .command('serve')
+    .description('start the HTTP service and web app')
+    .option('--port <port>', 'port to listen on', positiveInt(65535), 8080)
+    .action(notAvailable('serve', 'the HTTP service'));
+
+  program
+    .command('render')
+    .description('render a mesh (GLB, glTF, OBJ, OFF, PLY, STL) from a view rig to PNG images')
+    .argument('<mesh>', 'mesh file')
+    .option('-o, --out <dir>', 'output folder', 'out/render')
+    .option('--size <px>', 'image size in pixels', positiveInt(4096), 512)
+    .option('--supersample <n>', 'samples per pixel along each axis', positiveInt(8), 2)
+    .option('--rig <file>', 'JSON view rig ({ "views": [{ azimuth, elevation, distance, fov }] }); default: the six-view rig')
+    .option('--unlit', 'base colour only, no lighting')
+    .action(async (meshPath: string, opts: { out: string; size: number; supersample: number; rig?: string; unlit?: boolean }) => {
+      const rig: ViewRig = opts.rig ? parseViewRig(await readJson(opts.rig)) : DEFAULT_RIG;
+      const mesh = normalizeMesh(await loadMesh(meshPath));
+      mesh.normals ??= computeVertexNormals(mesh);
+      const views = renderRig(mesh, rig, opts.size, {
+        supersample: opts.supersample,
+        shading: opts.unlit ? 'unlit' : 'lit',
+        background: [1, 1, 1, 1],
+      });
+      const out = resolve(opts.out);
+      await mkdir(out, { recursive: true });
+      await Promise.all(views.map((v, i) => writeImage(v.color, join(out, `view-${i}.png`))));
+      const grid = join(out, 'views.png');
+      await writeImage(tileImages(views.map((v) => v.color), Math.min(3, views.length)), grid);
+      process.stdout.write(`${grid}\n`);
+    });
+
+  program
+    .command('compare')
+    .description('compare a predicted mesh with a ground truth: Chamfer distance and F-score (JSON)')
+    .argument('<pred>', 'predicted mesh')
+    .argument('<gt>', 'ground-truth mesh')
+    .option('--normalize <frame>', "'gt' (one frame from the ground truth) or 'each' (each shape on its own)", 'gt')
+    .option('--align <method>', "'none' or 'icp'", 'none')
+    .option('--samples <n>', 'surface samples per shape', positiveInt(1_000_000), 10000)
+    .option('--json <file>', 'also write the result to this file')
+    .action(async (pred: string, gt: string, opts: { normalize: string; align: string; samples: number; json?: string }) => {
+      if (opts.normalize !== 'gt' && opts.normalize !== 'each') throw new KilnError('INVALID_INPUT', `kiln compare: --normalize must be 'gt' or 'each', got '${opts.normalize}'`);
+      if (opts.align !== 'none' && opts.align !== 'icp') throw new KilnError('INVALID_INPUT', `kiln compare: --align must be 'none' or 'icp', got '${opts.align}'`);
+      const [a, b] = await Promise.all([loadMesh(pred), loadMesh(gt)]);
+      const result = compareMeshes(a, b, { normalize: opts.normalize, align: opts.align, samples: opts.samples });
+      const text = JSON.stringify(result, null, 2);
+      if (opts.json) await writeFile(opts.json, text + '\n');
+      process.stdout.write(text + '\n');
+    });
+
+  return program;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new KilnError('NOT_FOUND', `cannot read ${path} (${describeError(err)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new KilnError('INVALID_INPUT', `${path} is not valid JSON (${describeError(err)})`);
+  }
+}
+
+/** Runs the CLI; resolves when the command finishes. Errors print one line and set a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const code = err instanceof KilnError && err.code === 'NOT_AVAILABLE' ? 2 : 1;
+    process.stderr.write(`kiln: ${describeError(err)}\n`);
+    if (process.env.KILN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = code;
+  }
+}

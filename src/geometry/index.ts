@@ -1,0 +1,5 @@
+export * from './camera.js';
+export * from './mat4.js';
+export * from './mesh.js';
+export * from './normalize.js';
+export * from './rig.js';

@@ -1,0 +1,7 @@
+/** kiln as a library: every stage's public operations, grouped by folder. */
+export * from './core/index.js';
+export * from './geometry/index.js';
+export * from './io/index.js';
+export * from './metrics/index.js';
+export * from './render/index.js';
+export * from './runtime/index.js';

@@ -1,0 +1,6 @@
+export * from './load-gltf.js';
+export * from './load-mesh.js';
+export * from './load-obj.js';
+export * from './load-off.js';
+export * from './load-three.js';
+export * from './merge-parts.js';

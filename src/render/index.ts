@@ -1,0 +1,4 @@
+export * from './rasterize.js';
+export * from './render-mesh.js';
+export * from './render-rig.js';
+export * from './sample-texture.js';
