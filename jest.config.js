@@ -19,4 +19,5 @@ export default {
   // Sources import './x.js' (NodeNext resolution); under jest the file is './x.ts'.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/environment/summary-reporter.js'],
 };

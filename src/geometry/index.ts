@@ -3,3 +3,4 @@ export * from './mat4.js';
 export * from './mesh.js';
 export * from './normalize.js';
 export * from './rig.js';
+export * from './primitives.js';

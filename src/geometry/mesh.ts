@@ -187,7 +187,7 @@ export function transformMesh(mesh: Mesh, m: Mat4): Mesh {
   }
   const result: Mesh = { ...mesh, positions: out, indices };
   if (mesh.normals) {
-    // Cofactor matrix = det · inverse transpose; the scale factor vanishes on normalisation.
+    // b×c, c×a, a×b (a, b, c: the columns of the 3×3 part): det · inverse transpose, by columns.
     const c = [
       m[5] * m[10] - m[6] * m[9], m[6] * m[8] - m[4] * m[10], m[4] * m[9] - m[5] * m[8],
       m[2] * m[9] - m[1] * m[10], m[0] * m[10] - m[2] * m[8], m[1] * m[8] - m[0] * m[9],
@@ -196,11 +196,12 @@ export function transformMesh(mesh: Mesh, m: Mat4): Mesh {
     const n = mesh.normals;
     const nout = new Float32Array(n.length);
     const s = det < 0 ? -1 : 1;
+    // n' = x·(b×c) + y·(c×a) + z·(a×b) for columns a, b, c: the cofactor matrix applied to n.
     for (let i = 0; i < n.length; i += 3) {
       const x = n[i], y = n[i + 1], z = n[i + 2];
-      const nx = (c[0] * x + c[1] * y + c[2] * z) * s;
-      const ny = (c[3] * x + c[4] * y + c[5] * z) * s;
-      const nz = (c[6] * x + c[7] * y + c[8] * z) * s;
+      const nx = (c[0] * x + c[3] * y + c[6] * z) * s;
+      const ny = (c[1] * x + c[4] * y + c[7] * z) * s;
+      const nz = (c[2] * x + c[5] * y + c[8] * z) * s;
       const l = Math.hypot(nx, ny, nz) || 1;
       nout[i] = nx / l;
       nout[i + 1] = ny / l;

@@ -2,15 +2,17 @@ import { KdTree } from './kd-tree.js';
 import { applyRigid, composeRigid, fitRigid, identityTransform, type RigidTransform } from './rigid-fit.js';
 
 export interface IcpOptions {
-  /** Iterations per start (ICP usually settles in 10–30). */
+  /** Iterations per start: enough to tell a good basin from a bad one. */
   iterations: number;
+  /** Further iterations for the best start: ICP creeps slowly along near-symmetries (a torus turning about its axis). */
+  refineIterations: number;
   /** Initial rotations: 'cube' tries the 24 axis-aligned orientations, 'yaw' 8 turns about +Y, 'none' only the identity. */
   starts: 'cube' | 'yaw' | 'none';
   /** Stop a start early when the mean distance improves by less than this. */
   tolerance: number;
 }
 
-export const ICP_DEFAULTS: IcpOptions = { iterations: 40, starts: 'cube', tolerance: 1e-7 };
+export const ICP_DEFAULTS: IcpOptions = { iterations: 30, refineIterations: 300, starts: 'cube', tolerance: 1e-7 };
 
 export interface IcpResult {
   /** Maps source points onto the target. */
@@ -33,11 +35,11 @@ export function icpAlign(source: Float32Array, target: Float32Array, options: Pa
   const moved = new Float32Array(source.length);
   const d2 = new Float64Array(1);
 
-  let best: IcpResult = { transform: identityTransform(), error: Infinity };
-  for (const start of startRotations(o.starts)) {
+  // Runs ICP from `start` for at most `iterations` steps, stopping once it no longer improves.
+  const run = (start: RigidTransform, iterations: number): RigidTransform => {
     let t = start;
     let prev = Infinity;
-    for (let it = 0; it < o.iterations; it++) {
+    for (let it = 0; it < iterations; it++) {
       applyRigid(t, source, moved);
       let sum = 0;
       for (let i = 0; i < n; i++) {
@@ -47,14 +49,20 @@ export function icpAlign(source: Float32Array, target: Float32Array, options: Pa
       const mean = sum / n;
       if (prev - mean < o.tolerance) break;
       prev = mean;
-      // Fit the increment from the current position, then compose: numerically steadier than refitting from scratch.
+      // Fit the increment from the current position, then compose: steadier than refitting from scratch.
       t = composeRigid(fitRigid(moved, target, pairs), t);
     }
-    applyRigid(t, source, moved);
-    const error = symmetricMeanDistance(moved, targetTree, target);
+    return t;
+  };
+
+  let best: IcpResult = { transform: identityTransform(), error: Infinity };
+  for (const start of startRotations(o.starts)) {
+    const t = run(start, o.iterations);
+    const error = symmetricMeanDistance(applyRigid(t, source, moved), targetTree, target);
     if (error < best.error) best = { transform: t, error };
   }
-  return best;
+  const refined = run(best.transform, o.refineIterations);
+  return { transform: refined, error: symmetricMeanDistance(applyRigid(refined, source, moved), targetTree, target) };
 }
 
 function symmetricMeanDistance(a: Float32Array, treeB: KdTree, b: Float32Array): number {

@@ -4,3 +4,4 @@ export * from './image-metrics.js';
 export * from './kd-tree.js';
 export * from './rigid-fit.js';
 export * from './sample-surface.js';
+export * from './surface-distance.js';

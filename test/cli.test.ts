@@ -1,0 +1,71 @@
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { box } from '../src/geometry/primitives.js';
+import { REPO_ROOT, tempDir } from './helpers/paths.js';
+
+// The CLI is tested as a user runs it: the built launcher in a child process (npm test builds first).
+function kiln(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kiln.js'), ...args], { encoding: 'utf8', env: { ...process.env, KILN_LOG_LEVEL: 'silent' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeBoxObj(path: string): void {
+  const m = box(1, 0.5, 0.8);
+  const lines: string[] = [];
+  for (let i = 0; i < m.positions.length; i += 3) lines.push(`v ${m.positions[i]} ${m.positions[i + 1]} ${m.positions[i + 2]}`);
+  for (let i = 0; i < m.indices.length; i += 3) lines.push(`f ${m.indices[i] + 1} ${m.indices[i + 1] + 1} ${m.indices[i + 2] + 1}`);
+  writeFileSync(path, lines.join('\n'));
+}
+
+describe('kiln CLI', () => {
+  test('--help lists the commands', () => {
+    const r = kiln('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['image', 'text', 'views', 'serve', 'render', 'compare']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+  });
+
+  test('unknown commands, bad flags and bad values: one line, non-zero exit', () => {
+    for (const args of [['frobnicate'], ['render', '--bogus', 'x.obj'], ['render', 'x.obj', '--size', 'big'], ['render']]) {
+      const r = kiln(...args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^kiln: /);
+      expect(r.stderr).not.toMatch(/\s+at /); // no stack trace
+    }
+  });
+
+  test('commands of later versions say so and exit with 2', () => {
+    const r = kiln('image', 'photo.png');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kiln: image: .*not available/);
+  });
+
+  test('render writes a grid of views; compare prints metrics as JSON', async () => {
+    const dir = tempDir();
+    const obj = join(dir, 'box.obj');
+    writeBoxObj(obj);
+    const out = join(dir, 'out');
+    const r = kiln('render', obj, '--out', out, '--size', '48');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(join(out, 'views.png'));
+    const meta = await sharp(join(out, 'views.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([48 * 3, 48 * 2]);
+    expect(existsSync(join(out, 'view-5.png'))).toBe(true);
+    // The object is actually in the picture: some pixels are darker than the white background.
+    const { data } = await sharp(join(out, 'view-0.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(Math.min(...data)).toBeLessThan(200);
+
+    const c = kiln('compare', obj, obj);
+    expect(c.code).toBe(0);
+    const result = JSON.parse(c.stdout);
+    expect(result.fscore['0.05']).toBe(1);
+    expect(result.chamfer).toBeLessThan(0.01);
+
+    const missing = kiln('render', join(dir, 'nope.glb'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^kiln: loadMesh: no such file/);
+  });
+});

@@ -1,0 +1,21 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(process.cwd());
+
+/**
+ * The shared benchmark assets live beside the repository (`../shared/benchmarks`), or wherever
+ * `KILN_BENCHMARKS` points. Absent on a bare clone: tests that need them are skipped there, but CI
+ * (with CI=true) must have them and fails instead of skipping.
+ */
+export function benchmarksDir(): string | undefined {
+  const dir = process.env.KILN_BENCHMARKS ?? resolve(REPO_ROOT, '..', 'shared', 'benchmarks');
+  if (existsSync(dir)) return dir;
+  if (process.env.CI) throw new Error(`benchmark assets not found at ${dir} (set KILN_BENCHMARKS)`);
+  return undefined;
+}
+
+export function tempDir(prefix = 'kiln-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
