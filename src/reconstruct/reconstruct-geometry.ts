@@ -1,0 +1,60 @@
+import { KilnError } from '../core/errors.js';
+import { throwIfAborted, type OperationOptions } from '../core/progress.js';
+import { computeVertexNormals, type Mesh } from '../geometry/mesh.js';
+import type { CalibratedView } from './calibrated-view.js';
+import { fuseViews, type FuseViewsOptions } from './fuse-views.js';
+import { marchingCubes } from './marching-cubes.js';
+import { decimate, keepMainComponents, taubinSmooth } from './mesh-cleanup.js';
+
+export interface ReconstructGeometryOptions extends OperationOptions {
+  /** Grid points along the volume's longest side: 128 default, up to 256. */
+  resolution: number;
+  /** Maximum triangles in the result. */
+  faceBudget: number;
+  /** Fuse depth maps where views have them (false: visual hull from silhouettes only). */
+  useDepth: boolean;
+  /** Taubin smoothing iterations (0 = none). */
+  smoothing: number;
+  /** Components smaller than this fraction of the largest are dropped as floaters. */
+  minComponent: number;
+  bounds?: FuseViewsOptions['bounds'];
+}
+
+export const RECONSTRUCT_GEOMETRY_DEFAULTS: ReconstructGeometryOptions = {
+  resolution: 128,
+  faceBudget: 20000,
+  useDepth: true,
+  smoothing: 4,
+  minComponent: 0.05,
+};
+
+/**
+ * Calibrated views → a clean, closed, outward-facing triangle mesh: fuse silhouettes and depth
+ * into a signed distance field, extract its zero level with marching cubes, drop floaters, smooth
+ * without shrinking, decimate to the face budget and compute normals.
+ */
+export async function reconstructGeometry(views: CalibratedView[], options: Partial<ReconstructGeometryOptions> = {}): Promise<Mesh> {
+  const o = { ...RECONSTRUCT_GEOMETRY_DEFAULTS, ...options };
+  if (o.resolution > 256) throw new KilnError('INVALID_INPUT', `reconstructGeometry: resolution is at most 256, got ${o.resolution}`);
+  const report = (fraction: number, message: string) => o.onProgress?.({ stage: 'reconstruct', fraction, message });
+  const volume = fuseViews(views, {
+    resolution: o.resolution,
+    useDepth: o.useDepth,
+    bounds: o.bounds,
+    signal: o.signal,
+    onProgress: (e) => report(0.7 * e.fraction, 'fusing views'),
+  });
+  report(0.7, 'extracting the surface');
+  let mesh = marchingCubes(volume.field, volume.dims, { origin: volume.origin, spacing: volume.spacing, signal: o.signal });
+  if (mesh.indices.length === 0) throw new KilnError('INVALID_INPUT', 'reconstructGeometry: the views enclose no volume: nothing to reconstruct');
+  throwIfAborted(o.signal, 'reconstructGeometry');
+  mesh = keepMainComponents(mesh, o.minComponent);
+  report(0.8, 'smoothing');
+  if (o.smoothing > 0) mesh = taubinSmooth(mesh, o.smoothing);
+  throwIfAborted(o.signal, 'reconstructGeometry');
+  report(0.85, 'decimating');
+  mesh = await decimate(mesh, o.faceBudget);
+  mesh.normals = computeVertexNormals(mesh);
+  report(1, 'geometry done');
+  return mesh;
+}
