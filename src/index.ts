@@ -5,3 +5,7 @@ export * from './io/index.js';
 export * from './metrics/index.js';
 export * from './render/index.js';
 export * from './runtime/index.js';
+export * from './export/index.js';
+export * from './pipeline/index.js';
+export * from './reconstruct/index.js';
+export * from './texture/index.js';
