@@ -20,7 +20,8 @@ export function time(fn: () => void, runs = 5): { median: number; min: number } 
 export function printTable(rows: Record<string, string | number>[]): void {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
-  const fmt = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 3 : 1)) : v);
+  const fmt = (v: string | number) =>
+    typeof v !== 'number' ? v : Number.isInteger(v) ? String(v) : Math.abs(v) < 0.1 ? v.toPrecision(3) : v.toFixed(Math.abs(v) < 10 ? 3 : 1);
   console.log(`| ${cols.join(' | ')} |`);
   console.log(`|${cols.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${cols.map((c) => fmt(r[c])).join(' | ')} |`);

@@ -9,6 +9,7 @@ import { DEFAULT_RIG, parseViewRig, type ViewRig } from './geometry/rig.js';
 import { loadMesh } from './io/load-mesh.js';
 import { compareMeshes } from './metrics/compare-shapes.js';
 import { renderRig, tileImages } from './render/render-rig.js';
+import { runViewsCommand, type ViewsCommandOptions } from './cli-views.js';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +19,18 @@ function positiveInt(max: number) {
     if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer in 1…${max}`);
     return n;
   };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function numberList(value: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError('expected comma-separated numbers, e.g. 0,90,180,270');
+  return list;
 }
 
 function notAvailable(command: string, what: string): () => never {
@@ -52,9 +65,22 @@ export function createProgram(): Command {
 
   program
     .command('views')
-    .description('photos taken around an object, with their azimuths → 3D model')
-    .argument('<photos...>', 'input images')
-    .action(notAvailable('views', 'reconstruction from photos'));
+    .description('photos taken around an object (RGBA cut-outs) with their cameras → textured 3D model')
+    .argument('<images...>', 'one image per view, with an alpha channel that masks the object')
+    .requiredOption('--azimuths <list>', 'azimuth of each view in degrees, comma-separated (0 = front)', numberList)
+    .option('--elevations <list>', 'elevation of each view in degrees (default 0 for all)', numberList)
+    .option('--distance <d>', 'camera distance from the object centre, in object units', positiveNumber, 3)
+    .option('--fov <deg>', 'vertical field of view in degrees', positiveNumber, 30)
+    .option('-o, --out <dir>', 'output folder', 'out/views')
+    .option('--resolution <n>', 'reconstruction grid resolution (8–256)', positiveInt(256), 128)
+    .option('--faces <n>', 'face budget', positiveInt(2_000_000), 20000)
+    .option('--texture <px>', 'texture size', positiveInt(8192), 1024)
+    .option('--vertex-colors', 'per-vertex colours instead of a texture (faster)')
+    .option('--stl', 'also write model.stl')
+    .action(async (images: string[], opts: ViewsCommandOptions) => {
+      const report = await runViewsCommand(images, opts);
+      process.stdout.write(`${report}\n`);
+    });
 
   program
     .command('serve')

@@ -69,3 +69,37 @@ describe('kiln CLI', () => {
     expect(missing.stderr).toMatch(/^kiln: loadMesh: no such file/);
   });
 });
+
+describe('kiln views', () => {
+  test('reconstructs a textured model from RGBA cut-outs with their azimuths', async () => {
+    const { renderCalibratedViews } = await import('../src/reconstruct/render-views.js');
+    const { writeImage } = await import('../src/core/image.js');
+    const { uvSphere } = await import('../src/geometry/primitives.js');
+    const { validateGlb } = await import('../src/export/validate-glb.js');
+    const { readFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const rig = { views: [0, 90, 180, 270].map((azimuth) => ({ azimuth, elevation: 0, distance: 3, fov: 30 })) };
+    const views = renderCalibratedViews(uvSphere(0.4, 32, 16, { baseColor: [0.8, 0.2, 0.1, 1] }), rig, 96);
+    const paths = await Promise.all(views.map(async (v, i) => {
+      const p = join(dir, `photo-${i}.png`);
+      await writeImage(v.image, p);
+      return p;
+    }));
+    const out = join(dir, 'model');
+    const r = kiln('views', ...paths, '--azimuths', '0,90,180,270', '--out', out, '--resolution', '48', '--texture', '256', '--stl');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.files.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl']);
+    expect(report.mesh.faces).toBeGreaterThan(100);
+    expect((await validateGlb(readFileSync(join(out, 'model.glb')))).errors).toBe(0);
+
+    const wrongCount = kiln('views', ...paths, '--azimuths', '0,90', '--out', out);
+    expect(wrongCount.code).toBe(1);
+    expect(wrongCount.stderr).toMatch(/^kiln: views: 4 images but 2 azimuths/);
+    const jpg = join(dir, 'opaque.jpg');
+    await writeImage({ ...views[0].image, channels: 4 }, jpg);
+    const noAlpha = kiln('views', jpg, paths[1], '--azimuths', '0,90', '--out', out);
+    expect(noAlpha.stderr).toMatch(/has no alpha channel/);
+  });
+});

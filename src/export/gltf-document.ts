@@ -1,4 +1,4 @@
-import { Document, type Material as GltfMaterial } from '@gltf-transform/core';
+import { Document, Logger, type Material as GltfMaterial } from '@gltf-transform/core';
 import { encodeImage } from '../core/image.js';
 import { KilnError } from '../core/errors.js';
 import type { Mesh } from '../geometry/mesh.js';
@@ -11,7 +11,8 @@ import type { Mesh } from '../geometry/mesh.js';
  */
 export async function meshToDocument(mesh: Mesh, options: { name?: string; copyright?: string } = {}): Promise<Document> {
   if (mesh.indices.length === 0) throw new KilnError('INVALID_INPUT', 'meshToDocument: mesh has no triangles');
-  const doc = new Document();
+  // Transforms (quantize, prune) log at info level; only warnings belong in kiln's output.
+  const doc = new Document().setLogger(new Logger(Logger.Verbosity.WARN));
   doc.getRoot().getAsset().generator = 'kiln';
   if (options.copyright) doc.getRoot().getAsset().copyright = options.copyright;
   const buffer = doc.createBuffer();

@@ -1,1 +1,2 @@
 export * from './reconstruct-from-views.js';
+export * from './write-model-files.js';

@@ -53,7 +53,8 @@ const NAME = 'fuseViews';
  * A view's vote is the larger of the two, and the field is the largest vote over all views: space
  * that any view sees as empty is empty (visual hull carving, sharpened by depth, which also carves
  * concavities that silhouettes cannot see, such as the inside of a bowl). Depth next to depth
- * discontinuities (where a pixel mixes a near and a far surface) is not trusted.
+ * discontinuities is trusted only on either side of the edge, not in pixels that mix a near and a
+ * far surface.
  */
 export function fuseViews(views: CalibratedView[], options: Partial<FuseViewsOptions> = {}): FusedVolume {
   const o = { ...FUSE_VIEWS_DEFAULTS, ...options };
@@ -97,8 +98,11 @@ function prepareView(v: CalibratedView, useDepth: boolean): PreparedView {
           }
         }
         // A pixel spans c / fx in world units; a surface up to 80° from facing the camera (slope
-        // tan 80° ≈ 6) changes depth by at most 2 · 6 · c / fx across the 3×3 window.
-        ok[y * w + x] = hi - lo <= (12 * c) / fx ? 1 : 0;
+        // tan 80° ≈ 6) changes depth by at most ~8 c / fx to a neighbour. A pixel far from both the
+        // nearest and the farthest depth around it straddles an occlusion edge and mixes two
+        // surfaces; pixels on either side of the edge keep their (correct) depth.
+        const tol = (8 * c) / fx;
+        ok[y * w + x] = c - lo <= tol || hi - c <= tol ? 1 : 0;
       }
     }
     p.depth = d;

@@ -32,6 +32,11 @@ const FACES: number[][] = [
   [4, 6, 7, 5], // z = 1, outward +z
 ];
 
+function onCommonFace(e1: number, e2: number): boolean {
+  const corners = [...EDGES[e1], ...EDGES[e2]];
+  return FACES.some((f) => corners.every((c) => f.includes(c)));
+}
+
 /** TRIANGLES[c] lists edge triples for configuration c (bit i set = corner i inside). */
 const TRIANGLES: Int8Array[] = buildTable();
 
@@ -66,7 +71,20 @@ function buildTable(): Int8Array[] {
         used.add(e);
         loop.push(e);
       }
-      for (let i = 1; i + 1 < loop.length; i++) tris.push(loop[0], loop[i], loop[i + 1]);
+      // Fan from an apex whose diagonals never join two crossings of one face: such a chord lies
+      // in the face, where the neighbouring cell may draw the same chord, and the two surfaces
+      // would then meet along it (a non-manifold edge).
+      const k = loop.length;
+      let apex = 0;
+      for (let r = 0; r < k; r++) {
+        let ok = true;
+        for (let i = 2; i < k - 1 && ok; i++) ok = !onCommonFace(loop[r], loop[(r + i) % k]);
+        if (ok) {
+          apex = r;
+          break;
+        }
+      }
+      for (let i = 1; i + 1 < k; i++) tris.push(loop[apex], loop[(apex + i) % k], loop[(apex + i + 1) % k]);
     }
     table.push(Int8Array.from(tris));
   }

@@ -1,0 +1,70 @@
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createImage } from '../../src/core/image.js';
+import { computeBounds, triangleCount } from '../../src/geometry/mesh.js';
+import { box, uvSphere } from '../../src/geometry/primitives.js';
+import { validateGlb } from '../../src/export/validate-glb.js';
+import { meshToGlb } from '../../src/export/write-glb.js';
+import { meshToObj, meshToStl } from '../../src/export/write-obj-stl.js';
+import { loadGltf } from '../../src/io/load-gltf.js';
+import { parseObj } from '../../src/io/load-obj.js';
+import { parseStl } from '../../src/io/load-three.js';
+import { writeModelFiles } from '../../src/pipeline/write-model-files.js';
+import { tempDir } from '../helpers/paths.js';
+import { meshFromSdf } from '../helpers/shapes.js';
+
+const texture = createImage(64, 64, 3, [0.2, 0.6, 0.9]);
+const textured = uvSphere(0.5, 32, 16, { baseColor: [1, 1, 1, 1], baseColorTexture: texture });
+
+describe('export', () => {
+  test('GLBs pass the Khronos validator with zero errors, plain and meshopt-compressed', async () => {
+    const colored = { ...box(1, 2, 3), colors: new Float32Array(24 * 4).fill(0.5) };
+    for (const mesh of [textured, colored]) {
+      for (const compression of ['none', 'meshopt'] as const) {
+        const glb = await meshToGlb(mesh, { compression });
+        const report = await validateGlb(glb);
+        expect(report.messages).toEqual([]);
+        expect(report.errors).toBe(0);
+        const back = await loadGltf(glb);
+        expect(triangleCount(back)).toBe(triangleCount(mesh));
+        const [a, b] = [computeBounds(back), computeBounds(mesh)];
+        for (let k = 0; k < 3; k++) expect(a.max[k]).toBeCloseTo(b.max[k], 2);
+      }
+    }
+    const plain = await meshToGlb(textured);
+    const packed = await meshToGlb(textured, { compression: 'meshopt' });
+    expect(packed.length).toBeLessThan(plain.length);
+  });
+
+  test('OBJ + MTL + PNG round-trips geometry, UVs and texture', async () => {
+    const files = await meshToObj(textured, 'globe');
+    expect(files.mtl).toContain('map_Kd globe.png');
+    expect(files.texture).toBeDefined();
+    const back = await parseObj(files.obj);
+    expect(triangleCount(back)).toBe(triangleCount(textured));
+    expect(back.uvs).toBeDefined();
+    expect(back.uvs![2 * 40 + 1]).toBeCloseTo(textured.uvs![2 * 40 + 1], 5); // v flipped and flipped back
+  });
+
+  test('STL of a closed reconstruction is watertight after welding', () => {
+    const closed = meshFromSdf((x, y, z) => Math.hypot(x, y, z) - 0.4, 24);
+    const back = parseStl(meshToStl(closed));
+    expect(triangleCount(back)).toBe(triangleCount(closed));
+    const edges = new Map<string, number>();
+    for (let t = 0; t < back.indices.length; t += 3) for (let k = 0; k < 3; k++) {
+      const a = back.indices[t + k], b = back.indices[t + ((k + 1) % 3)];
+      const key = a < b ? `${a},${b}` : `${b},${a}`;
+      edges.set(key, (edges.get(key) ?? 0) + 1);
+    }
+    expect([...edges.values()].every((c) => c === 2)).toBe(true);
+  });
+
+  test('writeModelFiles writes every format, validated, atomically', async () => {
+    const dir = tempDir();
+    const names = await writeModelFiles(textured, dir, { stl: true });
+    expect(names.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl']);
+    for (const n of names) expect(existsSync(join(dir, n))).toBe(true);
+    expect((await validateGlb(readFileSync(join(dir, 'model.glb')))).errors).toBe(0);
+  });
+});
