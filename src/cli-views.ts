@@ -20,7 +20,10 @@ export interface ViewsCommandOptions {
   texture: number;
   vertexColors?: boolean;
   stl?: boolean;
+  compress: string;
 }
+
+const COMPRESSIONS = ['none', 'meshopt', 'draco'] as const;
 
 /**
  * `kiln views`: reads RGBA cut-outs with their orbit cameras, reconstructs a textured mesh and
@@ -30,6 +33,8 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
   if (opts.azimuths.length !== images.length) {
     throw new KilnError('INVALID_INPUT', `views: ${images.length} images but ${opts.azimuths.length} azimuths; give one azimuth per image`);
   }
+  const compression = COMPRESSIONS.find((c) => c === opts.compress);
+  if (!compression) throw new KilnError('INVALID_INPUT', `views: --compress must be one of ${COMPRESSIONS.join(', ')}, got '${opts.compress}'`);
   const elevations = opts.elevations ?? images.map(() => 0);
   if (elevations.length !== images.length) throw new KilnError('INVALID_INPUT', `views: ${images.length} images but ${elevations.length} elevations`);
   const rig = parseViewRig({
@@ -54,11 +59,11 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
   });
   const out = resolve(opts.out);
   await mkdir(out, { recursive: true });
-  const files = await writeModelFiles(mesh, out, { stl: !!opts.stl });
+  const files = await writeModelFiles(mesh, out, { stl: !!opts.stl, compression });
   const report = {
     command: 'views',
     inputs: images.map((p, i) => ({ path: p, ...rig.views[i] })),
-    options: { resolution: opts.resolution, faces: opts.faces, texture: opts.texture, colorMode: opts.vertexColors ? 'vertex' : 'texture' },
+    options: { resolution: opts.resolution, faces: opts.faces, texture: opts.texture, colorMode: opts.vertexColors ? 'vertex' : 'texture', compression },
     timings: { ...timings, total: (Date.now() - started) / 1000 },
     mesh: { vertices: mesh.positions.length / 3, faces: mesh.indices.length / 3 },
     files,

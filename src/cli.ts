@@ -77,6 +77,7 @@ export function createProgram(): Command {
     .option('--texture <px>', 'texture size', positiveInt(8192), 1024)
     .option('--vertex-colors', 'per-vertex colours instead of a texture (faster)')
     .option('--stl', 'also write model.stl')
+    .option('--compress <method>', "GLB geometry compression: 'none', 'meshopt' or 'draco'", 'none')
     .action(async (images: string[], opts: ViewsCommandOptions) => {
       const report = await runViewsCommand(images, opts);
       process.stdout.write(`${report}\n`);

@@ -1,35 +1,32 @@
-import { NodeIO, type Document } from '@gltf-transform/core';
-import { ALL_EXTENSIONS, EXTMeshoptCompression } from '@gltf-transform/extensions';
+import type { Document } from '@gltf-transform/core';
+import { EXTMeshoptCompression, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { quantize, reorder } from '@gltf-transform/functions';
-import { MeshoptDecoder, MeshoptEncoder } from 'meshoptimizer';
+import { MeshoptEncoder } from 'meshoptimizer';
 import type { Mesh } from '../geometry/mesh.js';
+import { gltfIO } from '../io/gltf-io.js';
 import { meshToDocument } from './gltf-document.js';
 
 export interface GlbOptions {
-  /** `meshopt`: quantised, reordered and EXT_meshopt_compression-packed geometry (smaller, needs a decoder). */
-  compression: 'none' | 'meshopt';
+  /**
+   * `meshopt`: quantised, reordered, EXT_meshopt_compression-packed geometry; `draco`:
+   * KHR_draco_mesh_compression. Both make files smaller and need a decoder in the viewer (three.js
+   * has both); `none` opens everywhere.
+   */
+  compression: 'none' | 'meshopt' | 'draco';
   name?: string;
   copyright?: string;
 }
 
 export const GLB_DEFAULTS: GlbOptions = { compression: 'none' };
 
-let io: Promise<NodeIO> | undefined;
-function getIO(): Promise<NodeIO> {
-  io ??= Promise.all([MeshoptEncoder.ready, MeshoptDecoder.ready]).then(() =>
-    new NodeIO()
-      .registerExtensions(ALL_EXTENSIONS)
-      .registerDependencies({ 'meshopt.encoder': MeshoptEncoder, 'meshopt.decoder': MeshoptDecoder }),
-  );
-  return io;
-}
-
 /** Serialises a mesh as GLB bytes (see {@link meshToDocument} for what the file holds). */
 export async function meshToGlb(mesh: Mesh, options: Partial<GlbOptions> = {}): Promise<Uint8Array> {
   const o = { ...GLB_DEFAULTS, ...options };
   const doc = await meshToDocument(mesh, o);
+  const io = await gltfIO();
   if (o.compression === 'meshopt') await compressMeshopt(doc);
-  return (await getIO()).writeBinary(doc);
+  if (o.compression === 'draco') doc.createExtension(KHRDracoMeshCompression).setRequired(true).setEncoderOptions({ method: KHRDracoMeshCompression.EncoderMethod.EDGEBREAKER });
+  return io.writeBinary(doc);
 }
 
 async function compressMeshopt(doc: Document): Promise<void> {

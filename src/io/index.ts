@@ -4,3 +4,4 @@ export * from './load-obj.js';
 export * from './load-off.js';
 export * from './load-three.js';
 export * from './merge-parts.js';
+export * from './gltf-io.js';

@@ -1,29 +1,17 @@
-import { NodeIO, Primitive, type Document, type Material as GltfMaterial } from '@gltf-transform/core';
-import { ALL_EXTENSIONS } from '@gltf-transform/extensions';
-import { MeshoptDecoder } from 'meshoptimizer';
+import { Primitive, type Document, type Material as GltfMaterial } from '@gltf-transform/core';
 import { readImage } from '../core/image.js';
 import { KilnError, describeError } from '../core/errors.js';
 import { transformMesh, type Material } from '../geometry/mesh.js';
+import { gltfIO } from './gltf-io.js';
 import { mergeParts, type MeshPart } from './merge-parts.js';
-
-let io: Promise<NodeIO> | undefined;
-
-/** One NodeIO for the process: extensions registered and the meshopt decoder initialised once. */
-function getIO(): Promise<NodeIO> {
-  io ??= MeshoptDecoder.ready.then(() =>
-    new NodeIO().registerExtensions(ALL_EXTENSIONS).registerDependencies({ 'meshopt.decoder': MeshoptDecoder }),
-  );
-  return io;
-}
 
 /**
  * Reads a glTF 2.0 file (.glb, or .gltf with its buffers and images beside it) or GLB bytes into one
  * {@link Mesh} in world space: every triangle primitive of the default scene with its node's world
- * transform applied. Points and lines are skipped. Meshopt-compressed files decode; Draco-compressed
- * ones are refused with a message (no decoder is bundled).
+ * transform applied. Points and lines are skipped. Meshopt- and Draco-compressed files decode.
  */
 export async function loadGltf(source: string | Uint8Array): Promise<import('../geometry/mesh.js').Mesh> {
-  const nodeIO = await getIO();
+  const nodeIO = await gltfIO();
   let doc: Document;
   try {
     doc = typeof source === 'string' ? await nodeIO.read(source) : await nodeIO.readBinary(source);

@@ -123,46 +123,100 @@ function bilinear(a: Float32Array, w: number, h: number, u: number, v: number): 
   );
 }
 
+/**
+ * The fused field at one point: the largest vote over the views, stopping early once it reaches
+ * `stopAt` (the field is a maximum, so nothing can lower it again).
+ */
+function fieldAt(views: PreparedView[], px: number, py: number, pz: number, trunc: number, stopAt: number): number {
+  let f = -Infinity;
+  for (const v of views) {
+    const m = v.m;
+    const xc = m[0] * px + m[4] * py + m[8] * pz + m[12];
+    const yc = m[1] * px + m[5] * py + m[9] * pz + m[13];
+    const depth = -(m[2] * px + m[6] * py + m[10] * pz + m[14]);
+    if (depth <= 1e-6) continue; // behind the camera: this view has no say
+    const u = v.cx + (v.fx * xc) / depth;
+    const vv = v.cy - (v.fy * yc) / depth;
+    const toWorld = depth / v.fx;
+    let g: number;
+    if (u < 0 || vv < 0 || u > v.w || vv > v.h) {
+      // Outside the frame: the object is assumed to be fully in view, so this is empty space.
+      g = Math.max(-u, -vv, u - v.w, vv - v.h, 0.5) * toWorld;
+    } else {
+      g = bilinear(v.sdf, v.w, v.h, u, vv) * toWorld;
+      if (v.depth && g < 0) {
+        const i = Math.min(v.h - 1, vv | 0) * v.w + Math.min(v.w - 1, u | 0);
+        if (v.depthOk![i]) {
+          const d = v.depth[i] - depth;
+          const t = d > trunc ? trunc : d < -trunc ? -trunc : d;
+          if (t > g) g = t;
+        }
+      }
+    }
+    if (g > f) {
+      f = g;
+      if (f >= stopAt) return f;
+    }
+  }
+  return f;
+}
+
+/** Coarse-to-fine stride: the field is first sampled on every STRIDE-th grid point. */
+const STRIDE = 4;
+
 function sampleField(views: PreparedView[], dims: [number, number, number], origin: number[], spacing: number, trunc: number, o: FuseViewsOptions): Float32Array {
   const [nx, ny, nz] = dims;
   const field = new Float32Array(nx * ny * nz);
+  // Values this far outside never sit next to a surface crossing, where marching cubes reads them,
+  // so every point at least this far out may simply hold this value.
+  const farOutside = 3 * spacing;
+  // Coarse pass. Silhouette votes change by at most the distance moved (depth votes are bounded by
+  // the truncation, below farOutside), so a coarse cell whose corners are all further out than
+  // farOutside plus half the cell's diagonal holds no point closer than farOutside: skip it.
+  const skipAbove = farOutside + (STRIDE * spacing * Math.sqrt(3)) / 2 + spacing;
+  const cdims = dims.map((n) => Math.ceil((n - 1) / STRIDE) + 1);
+  const coarse = new Float32Array(cdims[0] * cdims[1] * cdims[2]);
+  const at = (c: number, n: number) => Math.min(c * STRIDE, n - 1);
+  for (let z = 0; z < cdims[2]; z++) {
+    for (let y = 0; y < cdims[1]; y++) {
+      for (let x = 0; x < cdims[0]; x++) {
+        coarse[x + cdims[0] * (y + cdims[1] * z)] = fieldAt(
+          views,
+          origin[0] + at(x, nx) * spacing,
+          origin[1] + at(y, ny) * spacing,
+          origin[2] + at(z, nz) * spacing,
+          trunc,
+          skipAbove,
+        );
+      }
+    }
+  }
+  const cellFar = (cx: number, cy: number, cz: number): boolean => {
+    for (let k = 0; k < 8; k++) {
+      const x = Math.min(cx + (k & 1), cdims[0] - 1), y = Math.min(cy + ((k >> 1) & 1), cdims[1] - 1), z = Math.min(cz + ((k >> 2) & 1), cdims[2] - 1);
+      if (!(coarse[x + cdims[0] * (y + cdims[1] * z)] >= skipAbove)) return false;
+    }
+    return true;
+  };
+  const far = new Uint8Array(cdims[0] * cdims[1] * cdims[2]);
+  for (let z = 0; z < cdims[2]; z++) for (let y = 0; y < cdims[1]; y++) for (let x = 0; x < cdims[0]; x++) far[x + cdims[0] * (y + cdims[1] * z)] = cellFar(x, y, z) ? 1 : 0;
+
   for (let z = 0; z < nz; z++) {
     throwIfAborted(o.signal, NAME);
     o.onProgress?.({ stage: 'fuse', fraction: z / nz });
     const pz = origin[2] + z * spacing;
+    const cz = Math.min(Math.floor(z / STRIDE), cdims[2] - 1);
     for (let y = 0; y < ny; y++) {
       const py = origin[1] + y * spacing;
+      const cy = Math.min(Math.floor(y / STRIDE), cdims[1] - 1);
+      const row = cdims[0] * (cy + cdims[1] * cz);
       for (let x = 0; x < nx; x++) {
-        const px = origin[0] + x * spacing;
-        let f = -Infinity;
-        for (const v of views) {
-          const m = v.m;
-          const xc = m[0] * px + m[4] * py + m[8] * pz + m[12];
-          const yc = m[1] * px + m[5] * py + m[9] * pz + m[13];
-          const depth = -(m[2] * px + m[6] * py + m[10] * pz + m[14]);
-          if (depth <= 1e-6) continue; // behind the camera: this view has no say
-          const u = v.cx + (v.fx * xc) / depth;
-          const vv = v.cy - (v.fy * yc) / depth;
-          const toWorld = depth / v.fx;
-          let g: number;
-          if (u < 0 || vv < 0 || u > v.w || vv > v.h) {
-            // Outside the frame: the object is assumed to be fully in view, so this is empty space.
-            const out = Math.max(-u, -vv, u - v.w, vv - v.h, 0.5);
-            g = out * toWorld;
-          } else {
-            g = bilinear(v.sdf, v.w, v.h, u, vv) * toWorld;
-            if (v.depth && g < 0) {
-              const i = Math.min(v.h - 1, vv | 0) * v.w + Math.min(v.w - 1, u | 0);
-              if (v.depthOk![i]) {
-                const d = v.depth[i] - depth;
-                const t = d > trunc ? trunc : d < -trunc ? -trunc : d;
-                if (t > g) g = t;
-              }
-            }
-          }
-          if (g > f) f = g;
+        const i = x + nx * (y + ny * z);
+        if (far[row + Math.min(Math.floor(x / STRIDE), cdims[0] - 1)]) {
+          field[i] = farOutside;
+          continue;
         }
-        field[x + nx * (y + ny * z)] = f;
+        field[i] = fieldAt(views, origin[0] + x * spacing, py, pz, trunc, farOutside);
       }
     }
   }

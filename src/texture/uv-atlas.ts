@@ -10,9 +10,9 @@ export interface UvAtlasOptions {
   /** Texels of empty space between charts, so filtering and mip-maps do not mix neighbours. */
   padding: number;
   /**
-   * Largest chart, as a fraction of the surface area. Capping chart growth is what makes xatlas
-   * fast on reconstructed meshes (8 s → under 1 s for 20k faces here), at the price of more seams,
-   * which the baker's pull-push padding hides.
+   * Largest chart, as a fraction of the surface area. Capping chart growth, and skipping xatlas's
+   * chart-merging iterations, is what makes it fast on reconstructed meshes (7.6 s → 0.8 s for 20k
+   * faces here), at the price of more seams, which the baker's blending and padding hide.
    */
   maxChartFraction: number;
 }
@@ -38,7 +38,7 @@ export async function unwrapUvAtlas(mesh: Mesh, options: Partial<UvAtlasOptions>
       indexData: mesh.indices,
       indexCount: mesh.indices.length,
     });
-    atlas.generate({ maxChartArea: surfaceArea(mesh) * o.maxChartFraction }, { resolution: o.size, padding: o.padding, bilinear: true });
+    atlas.generate({ maxChartArea: surfaceArea(mesh) * o.maxChartFraction, maxIterations: 0 }, { resolution: o.size, padding: o.padding, bilinear: true });
     if (atlas.atlasCount !== 1) throw new KilnError('INTERNAL', `unwrapUvAtlas: charts did not fit one atlas (${atlas.atlasCount})`);
     const out = atlas.getMesh(0);
     const n = out.vertexCount;

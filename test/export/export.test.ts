@@ -18,10 +18,10 @@ const texture = createImage(64, 64, 3, [0.2, 0.6, 0.9]);
 const textured = uvSphere(0.5, 32, 16, { baseColor: [1, 1, 1, 1], baseColorTexture: texture });
 
 describe('export', () => {
-  test('GLBs pass the Khronos validator with zero errors, plain and meshopt-compressed', async () => {
+  test('GLBs pass the Khronos validator with zero errors, plain, meshopt- and Draco-compressed', async () => {
     const colored = { ...box(1, 2, 3), colors: new Float32Array(24 * 4).fill(0.5) };
     for (const mesh of [textured, colored]) {
-      for (const compression of ['none', 'meshopt'] as const) {
+      for (const compression of ['none', 'meshopt', 'draco'] as const) {
         const glb = await meshToGlb(mesh, { compression });
         const report = await validateGlb(glb);
         expect(report.messages).toEqual([]);
@@ -33,8 +33,7 @@ describe('export', () => {
       }
     }
     const plain = await meshToGlb(textured);
-    const packed = await meshToGlb(textured, { compression: 'meshopt' });
-    expect(packed.length).toBeLessThan(plain.length);
+    for (const compression of ['meshopt', 'draco'] as const) expect((await meshToGlb(textured, { compression })).length).toBeLessThan(plain.length);
   });
 
   test('OBJ + MTL + PNG round-trips geometry, UVs and texture', async () => {
