@@ -9,3 +9,5 @@ export * from './export/index.js';
 export * from './pipeline/index.js';
 export * from './reconstruct/index.js';
 export * from './texture/index.js';
+export * from './synth/index.js';
+export * from './text/index.js';

@@ -53,6 +53,30 @@ export function fromRotationY(radians: number): Mat4 {
   return m;
 }
 
+/** Rotation about the +X axis by `radians` (counter-clockwise seen from +X). */
+export function fromRotationX(radians: number): Mat4 {
+  const m = identity();
+  const c = Math.cos(radians);
+  const s = Math.sin(radians);
+  m[5] = c;
+  m[6] = s;
+  m[9] = -s;
+  m[10] = c;
+  return m;
+}
+
+/** Rotation about the +Z axis by `radians` (counter-clockwise seen from +Z). */
+export function fromRotationZ(radians: number): Mat4 {
+  const m = identity();
+  const c = Math.cos(radians);
+  const s = Math.sin(radians);
+  m[0] = c;
+  m[1] = s;
+  m[4] = -s;
+  m[5] = c;
+  return m;
+}
+
 /** General inverse (cofactor expansion); throws on a singular matrix. */
 export function invert(m: Mat4): Mat4 {
   const [a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33] = m;

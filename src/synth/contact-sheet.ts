@@ -1,0 +1,70 @@
+import sharp, { type OverlayOptions } from 'sharp';
+import { toUint8 } from '../core/image.js';
+import { orbitCamera } from '../geometry/camera.js';
+import { renderMesh } from '../render/render-mesh.js';
+import { synthesizeSample } from './synthesize-sample.js';
+import { DEFAULT_RIG } from '../geometry/rig.js';
+import type { Split } from './splits.js';
+
+export interface ContactSheetOptions {
+  split: Split;
+  seed: number;
+  count: number;
+  columns: number;
+  /** Pixel size of each object's picture. */
+  size: number;
+}
+
+export const CONTACT_SHEET_DEFAULTS: Omit<ContactSheetOptions, 'split'> = { seed: 1, count: 48, columns: 8, size: 192 };
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Breaks a caption into at most `lines` lines of about `width` characters. */
+function wrap(text: string, width: number, lines: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  if (out.length > lines) out.splice(lines - 1, out.length - lines + 1, out.slice(lines - 1).join(' ').slice(0, width - 1) + '…');
+  return out;
+}
+
+/**
+ * A PNG contact sheet of a split's first objects, each drawn from a three-quarter view with its
+ * first English and Chinese captions below, so a person can see the world the model learns.
+ * (Chinese glyphs need a CJK font on the system; without one they render as boxes.)
+ */
+export async function renderContactSheet(options: Partial<ContactSheetOptions> & Pick<ContactSheetOptions, 'split'>): Promise<Buffer> {
+  const o = { ...CONTACT_SHEET_DEFAULTS, ...options };
+  const captionH = 64;
+  const cellW = o.size, cellH = o.size + captionH;
+  const rows = Math.ceil(o.count / o.columns);
+  const composites: OverlayOptions[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const s = synthesizeSample({ corpusSeed: o.seed, split: o.split, index: i, resolution: 16, rig: DEFAULT_RIG, tile: 128 });
+    // Turn the camera with the object's yaw, so every object is seen from its front three-quarter view.
+    const camera = orbitCamera({ azimuth: 35 + s.record.yaw, elevation: 20, distance: 2.6, fov: 30 }, o.size, o.size);
+    const picture = renderMesh(s.mesh, camera, { supersample: 3, background: [1, 1, 1, 1] }).color;
+    const left = (i % o.columns) * cellW, top = Math.floor(i / o.columns) * cellH;
+    composites.push({ input: Buffer.from(toUint8(picture)), raw: { width: o.size, height: o.size, channels: 4 }, left, top });
+    const en = wrap(s.record.captions.en[0], Math.floor(o.size / 6.2), 2);
+    const zh = s.record.captions.zh[0];
+    const text = [
+      ...en.map((l, k) => `<text x="6" y="${14 + k * 14}" font-family="DejaVu Sans, sans-serif" font-size="11" fill="#222">${escapeXml(l)}</text>`),
+      `<text x="6" y="${14 + en.length * 14 + 2}" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif" font-size="11" fill="#555">${escapeXml(zh)}</text>`,
+    ].join('');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cellW}" height="${captionH}">${text}</svg>`;
+    composites.push({ input: Buffer.from(svg), left, top: top + o.size });
+  }
+  return sharp({ create: { width: o.columns * cellW, height: rows * cellH, channels: 4, background: '#ffffff' } })
+    .composite(composites)
+    .png()
+    .toBuffer();
+}
