@@ -35,6 +35,13 @@ function joinFeatures(features: string[]): string {
   return ' ' + features.map((f, i) => (i === 0 ? f : f.replace(/^with /, ''))).join(' and ');
 }
 
+/** "made of wood with armrests", "with stripes and a chimney". */
+function madeOf(phrase: string | undefined, features: string[]): string {
+  if (!phrase) return joinFeatures(features);
+  if (phrase.startsWith('with ')) return joinFeatures([phrase, ...features]);
+  return ` ${phrase}` + joinFeatures(features);
+}
+
 function words(...parts: Array<string | undefined>): string {
   return parts.filter((p) => p && p.length > 0).join(' ');
 }
@@ -70,7 +77,7 @@ export function makeCaptions(category: Category, main: Appearance, traits: Trait
 
   const en = [
     withArticle(words(adjEn, color.en, material.en, category.en)) + featEn,
-    withArticle(words(color.en, category.en)) + (MADE_OF[main.material] ? ` ${MADE_OF[main.material]}` : '') + featEn,
+    withArticle(words(color.en, category.en)) + madeOf(MADE_OF[main.material], features.map((t) => t.en)),
     [category.en, color.en, material.en, ...adjectives.map((t) => t.en)].filter(Boolean).join(', '),
     `3d model of ${withArticle(words(adjEn, color.en, material.en, category.en))}`,
   ];
