@@ -140,7 +140,7 @@ export const teapot: Category = {
 };
 
 export const barrel: Category = {
-  name: 'barrel', en: 'barrel', zh: '木桶', measure: '个',
+  name: 'barrel', en: 'barrel', zh: '桶', measure: '个',
   colors: ['brown', 'beige', 'red', 'green', 'blue', 'gray', 'orange', 'black', 'yellow'], materials: ['wood', 'plain', 'metal'],
   build(c) {
     const R = c.r(0.35, 0.45), H = c.r(0.8, 1.2), bulge = c.r(0.05, 0.12);
