@@ -146,6 +146,18 @@ export function computeVertexNormals(mesh: Mesh): Float32Array {
   return out;
 }
 
+/** Signed volume by the divergence theorem: positive when a closed mesh winds outward. */
+export function signedVolume(mesh: Mesh): number {
+  const p = mesh.positions;
+  const idx = mesh.indices;
+  let v = 0;
+  for (let t = 0; t < idx.length; t += 3) {
+    const a = idx[t] * 3, b = idx[t + 1] * 3, c = idx[t + 2] * 3;
+    v += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
+  }
+  return v / 6;
+}
+
 /** Total surface area. */
 export function surfaceArea(mesh: Mesh): number {
   const p = mesh.positions;

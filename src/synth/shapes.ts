@@ -1,5 +1,5 @@
 import { fromRotationX, fromRotationY, fromRotationZ, fromScale, fromTranslation, multiply, type Mat4, type Vec3 } from '../geometry/mat4.js';
-import { computeVertexNormals, DEFAULT_MATERIAL, transformMesh, type Mesh } from '../geometry/mesh.js';
+import { computeVertexNormals, DEFAULT_MATERIAL, signedVolume, transformMesh, type Mesh } from '../geometry/mesh.js';
 import { box, uvSphere, torus as torusMesh } from '../geometry/primitives.js';
 
 /**
@@ -21,18 +21,6 @@ function geometry(positions: ArrayLike<number>, indices: ArrayLike<number>, uvs:
   };
   mesh.normals = normals ? Float32Array.from(normals) : computeVertexNormals(mesh);
   return mesh;
-}
-
-/** Signed volume by the divergence theorem: positive when a closed mesh winds outward. */
-export function signedVolume(mesh: Mesh): number {
-  const p = mesh.positions;
-  const idx = mesh.indices;
-  let v = 0;
-  for (let t = 0; t < idx.length; t += 3) {
-    const a = idx[t] * 3, b = idx[t + 1] * 3, c = idx[t + 2] * 3;
-    v += p[a] * (p[b + 1] * p[c + 2] - p[b + 2] * p[c + 1]) - p[a + 1] * (p[b] * p[c + 2] - p[b + 2] * p[c]) + p[a + 2] * (p[b] * p[c + 1] - p[b + 1] * p[c]);
-  }
-  return v / 6;
 }
 
 /** Flips the winding (and normals) of a closed part whose signed volume is negative. */

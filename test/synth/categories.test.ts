@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { validateMesh, computeBounds, type Mesh } from '../../src/geometry/mesh.js';
 import { CATEGORIES } from '../../src/synth/categories.js';
 import { generateObject } from '../../src/synth/generate-object.js';
-import { signedVolume } from '../../src/synth/shapes.js';
+import { computeBounds, signedVolume, validateMesh, type Mesh } from '../../src/geometry/mesh.js';
 import { PALETTE } from '../../src/synth/palette.js';
 
 /** Edges used by exactly one triangle, after welding vertices by position (degenerate triangles skipped). */
