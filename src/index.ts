@@ -11,3 +11,4 @@ export * from './reconstruct/index.js';
 export * from './texture/index.js';
 export * from './synth/index.js';
 export * from './text/index.js';
+export * from './diffusion/index.js';

@@ -1,0 +1,47 @@
+import { KilnError } from '../core/errors.js';
+
+/**
+ * Time-space adaptive classifier-free guidance. The guided prediction of view v at time t is
+ * `uncond + w(t, v) · (cond − uncond)` with `w(t, v) = S_v · g(t)`: `g` follows the denoising time
+ * (t = 1 is pure noise, t = 0 clean data, so `t/T` of the papers is `t` here) and `S_v` the view.
+ * `w = 1` means the conditional prediction alone (no guidance).
+ */
+export type GuidancePresetName = 'none' | 'constant' | 'hunyuan-lite';
+
+export interface GuidanceSchedule {
+  preset: GuidancePresetName;
+  /** Scale for `constant` (w = scale for every view and time). */
+  scale: number;
+}
+
+export const GUIDANCE_DEFAULTS: GuidanceSchedule = { preset: 'hunyuan-lite', scale: 3 };
+
+/** Hunyuan3D-1 lite's per-view scales for azimuths 0°, 60° … 300°: strongest at the input view. */
+export const HUNYUAN_LITE_VIEW_SCALES: readonly number[] = Object.freeze([3, 2.5, 2, 1.5, 2, 2.5]);
+
+/** Hunyuan3D-1 lite's time factor: (2 + 16·t⁵) / 3, from 2/3 at t = 0 to 6 at t = 1 (strong early). */
+export function hunyuanLiteTimeFactor(t: number): number {
+  return (2 + 16 * t ** 5) / 3;
+}
+
+/**
+ * The guidance weight for view `view` (index into the rig) at time `t` ∈ [0, 1]. For rigs other
+ * than six views, `hunyuan-lite` reads the scale of the nearest of its six azimuth slots.
+ */
+export function guidanceWeight(schedule: Partial<GuidanceSchedule>, t: number, view: number, viewCount = 6): number {
+  const s = { ...GUIDANCE_DEFAULTS, ...schedule };
+  if (!(t >= 0 && t <= 1)) throw new KilnError('INVALID_INPUT', `guidanceWeight: t must be in [0, 1], got ${t}`);
+  switch (s.preset) {
+    case 'none':
+      return 1;
+    case 'constant':
+      if (!(s.scale >= 0 && Number.isFinite(s.scale))) throw new KilnError('INVALID_INPUT', `guidanceWeight: scale must be ≥ 0, got ${s.scale}`);
+      return s.scale;
+    case 'hunyuan-lite': {
+      const slot = Math.round((view / viewCount) * 6) % 6;
+      return HUNYUAN_LITE_VIEW_SCALES[slot] * hunyuanLiteTimeFactor(t);
+    }
+    default:
+      throw new KilnError('INVALID_INPUT', `guidanceWeight: unknown preset '${String(s.preset)}' (none, constant, hunyuan-lite)`);
+  }
+}

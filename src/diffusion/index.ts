@@ -1,0 +1,2 @@
+export * from './flow-sampler.js';
+export * from './guidance.js';
