@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       'ms / object': (s * 1000) / run.count,
       'projected 10k (min)': (s / run.count) * 10000 / 60,
     });
-    if (run.resolution === 64) stats = corpusStats(out, m.shards.map((sh) => sh.name), m.views);
+    if (run.resolution === 64) stats = corpusStats(out, m.shards.map((sh) => sh.name), m.views, m.resolution);
     rmSync(out, { recursive: true, force: true });
   }
   printTable(rows);
@@ -45,8 +45,17 @@ async function main(): Promise<void> {
   console.log(`\n${writeResults('corpus', [...rows, ...stats])}`);
 }
 
-function corpusStats(dir: string, shards: string[], views: number): Record<string, string | number>[] {
-  const records: SampleRecord[] = shards.flatMap((s) => JSON.parse(readFileSync(join(dir, s, 'index.json'), 'utf8')).records);
+function corpusStats(dir: string, shards: string[], views: number, resolution: number): Record<string, string | number>[] {
+  const records: SampleRecord[] = [];
+  const coverage = new Float64Array(views);
+  const px = resolution * resolution;
+  for (const s of shards) {
+    const shardRecords: SampleRecord[] = JSON.parse(readFileSync(join(dir, s, 'index.json'), 'utf8')).records;
+    records.push(...shardRecords);
+    const buf = readFileSync(join(dir, s, 'rgba.npy'));
+    const data = buf.subarray(10 + buf.readUInt16LE(8)); // past the .npy header
+    for (let i = 0; i < data.length / 4; i++) if (data[i * 4 + 3] > 127) coverage[Math.floor(i / px) % views]++;
+  }
   const byCategory = new Map<string, number>();
   const byColor = new Map<string, number>();
   for (const r of records) {
@@ -55,16 +64,6 @@ function corpusStats(dir: string, shards: string[], views: number): Record<strin
   }
   const captionsEn = records.flatMap((r) => r.tokens.en.map((t) => t.length));
   const captionsZh = records.flatMap((r) => r.tokens.zh.map((t) => t.length));
-  const coverage = new Float64Array(views);
-  for (const s of shards) {
-    const buf = readFileSync(join(dir, s, 'rgba.npy'));
-    const headerEnd = 10 + buf.readUInt16LE(8);
-    const data = buf.subarray(headerEnd);
-    const perObject = data.length / (views * 4);
-    const px = perObject / JSON.parse(readFileSync(join(dir, s, 'index.json'), 'utf8')).count;
-    for (let i = 0; i < data.length / 4; i++) if (data[i * 4 + 3] > 127) coverage[Math.floor(i / px) % views]++;
-  }
-  const total = records.length;
   const counts = [...byCategory.values()];
   return [
     { statistic: 'objects', value: records.length },
@@ -74,7 +73,7 @@ function corpusStats(dir: string, shards: string[], views: number): Record<strin
     { statistic: 'vocabulary size', value: corpusTokenizer().size },
     { statistic: 'caption tokens EN (mean / max)', value: `${mean(captionsEn).toFixed(1)} / ${Math.max(...captionsEn)}` },
     { statistic: 'caption tokens ZH (mean / max)', value: `${mean(captionsZh).toFixed(1)} / ${Math.max(...captionsZh)}` },
-    { statistic: 'silhouette coverage per view (condition, rig 0…5)', value: [...coverage].map((c) => ((c / total / (64 * 64)) * 100).toFixed(1) + '%').join(' ') },
+    { statistic: 'silhouette coverage per view (condition, rig 0…5)', value: [...coverage].map((c) => ((c / records.length / px) * 100).toFixed(1) + '%').join(' ') },
   ];
 }
 

@@ -138,9 +138,7 @@ export function tube(path: Vec3[], radius: number | number[], sides = 10): Geome
   // Initial normal: any vector perpendicular to the first tangent.
   const t0 = tangents[0];
   let normal = norm(Math.abs(t0[1]) < 0.9 ? crossV(t0, [0, 1, 0]) : crossV(t0, [1, 0, 0]));
-  const positions: number[] = [];
-  const uvs: number[] = [];
-  const indices: number[] = [];
+  const rings: Vec3[][] = [];
   for (let i = 0; i < n; i++) {
     if (i > 0) {
       // Parallel transport: remove the component of the previous normal along the new tangent.
@@ -149,34 +147,20 @@ export function tube(path: Vec3[], radius: number | number[], sides = 10): Geome
       normal = norm([normal[0] - d * t[0], normal[1] - d * t[1], normal[2] - d * t[2]]);
     }
     const binormal = crossV(tangents[i], normal);
-    for (let s = 0; s <= sides; s++) {
+    const ring: Vec3[] = [];
+    for (let s = 0; s < sides; s++) {
       const a = (s / sides) * TAU;
       const c = Math.cos(a) * radii[i], si = Math.sin(a) * radii[i];
-      positions.push(
+      ring.push([
         path[i][0] + c * normal[0] + si * binormal[0],
         path[i][1] + c * normal[1] + si * binormal[1],
         path[i][2] + c * normal[2] + si * binormal[2],
-      );
-      uvs.push(s / sides, i / Math.max(1, n - 1));
+      ]);
     }
+    rings.push(ring);
   }
-  const row = sides + 1;
-  for (let i = 0; i < n - 1; i++) {
-    for (let s = 0; s < sides; s++) {
-      const a = i * row + s, b = (i + 1) * row + s;
-      indices.push(a, b, a + 1, a + 1, b, b + 1);
-    }
-  }
-  for (const [i, flip] of [[0, true], [n - 1, false]] as const) {
-    const centre = positions.length / 3;
-    positions.push(...path[i]);
-    uvs.push(0.5, 0.5);
-    for (let s = 0; s < sides; s++) {
-      if (flip) indices.push(centre, i * row + s + 1, i * row + s);
-      else indices.push(centre, i * row + s, i * row + s + 1);
-    }
-  }
-  return orientOutward(geometry(positions, indices, uvs));
+  // The rings' centroids are the path points, so the loft's end fans cap the tube.
+  return loft(rings);
 }
 
 /**

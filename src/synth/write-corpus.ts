@@ -84,7 +84,12 @@ export interface WorkerResult {
   glb?: Uint8Array;
 }
 
-type Produced = WorkerResult;
+/** Makes one sample (and its GLB when meshes are exported): the work of a worker thread, or of the caller with `workers: 0`. */
+export async function produceSample(init: WorkerInit, index: number): Promise<WorkerResult> {
+  const s = synthesizeSample({ corpusSeed: init.corpusSeed, split: init.split, index, resolution: init.resolution, rig: init.rig });
+  const glb = init.exportMeshes ? await meshToGlb(s.mesh, { name: s.record.id }) : undefined;
+  return { index, record: s.record, rgba: s.views.rgba, depth: s.views.depth, glb };
+}
 
 /**
  * Writes `count` samples of a split as shards: `shard-NNNNN/{rgba.npy, depth.npy, index.json}`,
@@ -110,7 +115,8 @@ export async function writeCorpus(options: Partial<CorpusOptions> & Pick<CorpusO
   const views = 1 + o.rig.views.length;
   const px = o.resolution * o.resolution;
 
-  const produce = o.workers > 0 ? workerPool(o, exportMeshes) : inline(o, exportMeshes);
+  const init: WorkerInit = { corpusSeed: o.seed, split: o.split, resolution: o.resolution, rig: o.rig, exportMeshes };
+  const produce = o.workers > 0 ? workerPool(init, o.workers, o.signal) : inline(init, o.signal);
   const shards: CorpusManifest['shards'] = [];
   let done = 0;
   try {
@@ -168,27 +174,24 @@ export async function writeCorpus(options: Partial<CorpusOptions> & Pick<CorpusO
 
 interface Producer {
   /** Produces every index, calling `consume` once per result (in any order, one at a time). */
-  run(indices: number[], consume: (r: Produced) => Promise<void>): Promise<void>;
+  run(indices: number[], consume: (r: WorkerResult) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
-function inline(o: CorpusOptions, exportMeshes: boolean): Producer {
+function inline(init: WorkerInit, signal: AbortSignal | undefined): Producer {
   return {
     async run(indices, consume) {
       for (const index of indices) {
-        throwIfAborted(o.signal, 'writeCorpus');
-        const s = synthesizeSample({ corpusSeed: o.seed, split: o.split, index, resolution: o.resolution, rig: o.rig });
-        const glb = exportMeshes ? await meshToGlb(s.mesh, { name: s.record.id }) : undefined;
-        await consume({ index, record: s.record, rgba: s.views.rgba, depth: s.views.depth, glb });
+        throwIfAborted(signal, 'writeCorpus');
+        await consume(await produceSample(init, index));
       }
     },
     async close() {},
   };
 }
 
-function workerPool(o: CorpusOptions, exportMeshes: boolean): Producer {
-  const init: WorkerInit = { corpusSeed: o.seed, split: o.split, resolution: o.resolution, rig: o.rig, exportMeshes };
-  const workers = Array.from({ length: o.workers }, () => new Worker(new URL('./corpus-worker.js', import.meta.url), { workerData: init }));
+function workerPool(init: WorkerInit, count: number, signal: AbortSignal | undefined): Producer {
+  const workers = Array.from({ length: count }, () => new Worker(new URL('./corpus-worker.js', import.meta.url), { workerData: init }));
   return {
     run(indices, consume) {
       return new Promise<void>((resolveRun, rejectRun) => {
@@ -210,12 +213,12 @@ function workerPool(o: CorpusOptions, exportMeshes: boolean): Producer {
           w.removeAllListeners('message');
           w.removeAllListeners('error');
           w.on('error', fail);
-          w.on('message', (msg: Produced | { index: number; error: string }) => {
+          w.on('message', (msg: WorkerResult | { index: number; error: string }) => {
             pending--;
             if ('error' in msg) return fail(new KilnError('INTERNAL', `writeCorpus: sample ${msg.index} failed: ${msg.error}`));
             // Consume in arrival order but one at a time, so shard buffers are never written concurrently.
             chain = chain.then(() => consume(msg)).catch(fail);
-            if (o.signal?.aborted) return fail(new KilnError('CANCELLED', 'writeCorpus: cancelled'));
+            if (signal?.aborted) return fail(new KilnError('CANCELLED', 'writeCorpus: cancelled'));
             feed(w);
             if (pending === 0 && next >= indices.length) chain.then(() => !failed && resolveRun(), fail);
           });
