@@ -7,6 +7,7 @@ export * from './render/index.js';
 export * from './runtime/index.js';
 export * from './export/index.js';
 export * from './pipeline/index.js';
+export * from './preprocess/index.js';
 export * from './reconstruct/index.js';
 export * from './texture/index.js';
 export * from './synth/index.js';

@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './progress.js';
 export * from './rng.js';
 export * from './srgb.js';
+export * from './package-root.js';

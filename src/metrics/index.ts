@@ -5,3 +5,4 @@ export * from './kd-tree.js';
 export * from './rigid-fit.js';
 export * from './sample-surface.js';
 export * from './surface-distance.js';
+export * from './view-metrics.js';

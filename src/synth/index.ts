@@ -7,6 +7,7 @@ export * from './materials.js';
 export * from './npy.js';
 export * from './object-builder.js';
 export * from './palette.js';
+export * from './dominant-color.js';
 export * from './render-sample.js';
 export * from './shapes.js';
 export * from './splits.js';

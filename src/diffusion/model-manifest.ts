@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { KilnError, describeError } from '../core/errors.js';
+import { packageRoot } from '../core/package-root.js';
+import { ViewRigSchema } from '../geometry/rig.js';
+
+/**
+ * A multi-view model folder's `manifest.json` (format `kiln-model/1`), written by
+ * `training/kiln_mv/export.py`. The runtime reads everything it needs from here — files and their
+ * sha256, tensor names and shapes, cameras, channel encoding, parametrisation, sampler and guidance
+ * defaults — so a larger model drops in without code changes.
+ */
+const FileEntry = z.object({ path: z.string().min(1).refine((p) => !p.includes('..'), 'must stay inside the model folder'), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() });
+const TensorSpec = z.object({ type: z.enum(['float32', 'int64']), shape: z.array(z.union([z.number().int().positive(), z.string()])) });
+const Io = z.object({ inputs: z.record(z.string(), TensorSpec), outputs: z.record(z.string(), TensorSpec) });
+
+export const ModelManifestSchema = z.object({
+  format: z.literal('kiln-model/1'),
+  name: z.string().min(1),
+  description: z.string(),
+  kind: z.literal('multiview-diffusion'),
+  files: z.object({ encoder: FileEntry, denoiser: FileEntry, vocab: FileEntry }),
+  io: z.object({
+    encoder: Io.refine((io) => ['image', 'image_mask', 'tokens'].every((k) => k in io.inputs) && 'context' in io.outputs, 'encoder needs inputs image, image_mask, tokens and output context'),
+    denoiser: Io.refine((io) => ['x', 't', 'context'].every((k) => k in io.inputs) && 'x0' in io.outputs, 'denoiser needs inputs x, t, context and output x0'),
+  }),
+  rig: ViewRigSchema,
+  resolution: z.number().int().positive(),
+  channels: z.tuple([z.literal('red'), z.literal('green'), z.literal('blue'), z.literal('alpha'), z.literal('depth')]),
+  encoding: z.object({
+    range: z.tuple([z.literal(-1), z.literal(1)]),
+    depth: z.object({ offset: z.number(), scale: z.number().positive(), empty: z.number() }),
+  }).passthrough(),
+  condition: z.object({ size: z.number().int().positive(), cropMargin: z.number().min(1) }).passthrough(),
+  text: z.object({ length: z.number().int().min(2), vocab: z.string() }).passthrough(),
+  parametrisation: z.literal('x0'),
+  objective: z.string(),
+  sampler: z.object({ solver: z.enum(['euler', 'heun']), steps: z.number().int().positive(), tMin: z.number().positive().lt(1) }),
+  guidance: z.object({ preset: z.enum(['none', 'constant', 'hunyuan-lite']), scale: z.number().nonnegative().optional() }),
+  /** A fixed input and the exporter's outputs for it, to check that onnxruntime reproduces PyTorch. */
+  probe: z.object({ t: z.array(z.number()), image_mask: z.array(z.number()), tokens0: z.array(z.number().int()), x0_first: z.array(z.number()), x0_mean: z.number(), x0_abs_mean: z.number() }).passthrough().optional(),
+  training: z.record(z.string(), z.unknown()),
+});
+
+export type ModelManifest = z.infer<typeof ModelManifestSchema>;
+
+/** The embedded default model's folder, shipped in the package. */
+export function defaultModelDir(): string {
+  return join(packageRoot(), 'assets', 'models', 'kiln-mv-cpu');
+}
+
+export interface LoadManifestOptions {
+  /** Hash every file and compare with the manifest (≈ 0.1 s for the default model). */
+  verify: boolean;
+}
+
+/**
+ * Reads and validates `dir/manifest.json`, checks that every file exists with the declared size (and
+ * sha256 when `verify`), and returns the manifest. Errors name the folder and the problem.
+ */
+export async function loadModelManifest(dir: string, options: Partial<LoadManifestOptions> = {}): Promise<ModelManifest> {
+  const verify = options.verify ?? true;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT';
+    throw new KilnError(code, `loadModelManifest: cannot read ${join(dir, 'manifest.json')} (${describeError(err)})`, { cause: err });
+  }
+  const parsed = ModelManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new KilnError('INVALID_INPUT', `loadModelManifest: ${dir}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
+  }
+  const manifest = parsed.data;
+  for (const [role, file] of Object.entries(manifest.files)) {
+    const path = join(dir, file.path);
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      throw new KilnError('NOT_FOUND', `loadModelManifest: ${role} file ${path} is missing`);
+    }
+    if (size !== file.bytes) throw new KilnError('INVALID_INPUT', `loadModelManifest: ${path} has ${size} bytes, the manifest says ${file.bytes}`);
+    if (verify) {
+      const digest = createHash('sha256').update(await readFile(path)).digest('hex');
+      if (digest !== file.sha256) throw new KilnError('INVALID_INPUT', `loadModelManifest: ${path} does not match its sha256 in the manifest (corrupt or replaced file)`);
+    }
+  }
+  return manifest;
+}

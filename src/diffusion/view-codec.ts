@@ -1,0 +1,84 @@
+import { KilnError } from '../core/errors.js';
+import { createImage, type RasterImage } from '../core/image.js';
+import { rigCameras } from '../geometry/rig.js';
+import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { ModelManifest } from './model-manifest.js';
+
+/**
+ * Conversions between kiln images and the model's tensors. Model values live in [−1, 1]: colour is
+ * premultiplied by alpha (so the background is black and carries no colour to learn), alpha is a
+ * channel of its own, and depth is (d − offset) / scale with `empty` where there is no surface.
+ */
+
+/** A square RGBA condition image (straight alpha, `size`²) → [4, size, size] planar, premultiplied, [−1, 1]. */
+export function encodeConditionImage(image: RasterImage, size: number): Float32Array {
+  if (image.channels !== 4 || image.width !== size || image.height !== size) {
+    throw new KilnError('INVALID_INPUT', `encodeConditionImage: need a ${size}×${size} RGBA image, got ${image.width}×${image.height}×${image.channels}`);
+  }
+  const px = size * size;
+  const out = new Float32Array(4 * px);
+  for (let i = 0; i < px; i++) {
+    const a = image.data[i * 4 + 3];
+    for (let c = 0; c < 3; c++) out[c * px + i] = image.data[i * 4 + c] * a * 2 - 1;
+    out[3 * px + i] = a * 2 - 1;
+  }
+  return out;
+}
+
+/**
+ * The model's output [views, 5, R, R] → calibrated views at the manifest's rig cameras: RGBA with
+ * straight alpha (colour un-premultiplied) and depth where alpha ≥ 0.5 (0 elsewhere).
+ */
+export function decodeViews(x: Float32Array, manifest: ModelManifest): CalibratedView[] {
+  const r = manifest.resolution;
+  const px = r * r;
+  const views = manifest.rig.views.length;
+  if (x.length !== views * 5 * px) throw new KilnError('INVALID_INPUT', `decodeViews: expected ${views * 5 * px} values, got ${x.length}`);
+  const { offset, scale } = manifest.encoding.depth;
+  const cameras = rigCameras(manifest.rig, r);
+  return cameras.map((camera, v) => {
+    const base = v * 5 * px;
+    const image = createImage(r, r, 4);
+    const depth = new Float32Array(px);
+    for (let i = 0; i < px; i++) {
+      const a = Math.min(1, Math.max(0, (x[base + 3 * px + i] + 1) / 2));
+      for (let c = 0; c < 3; c++) {
+        const pm = Math.min(1, Math.max(0, (x[base + c * px + i] + 1) / 2));
+        image.data[i * 4 + c] = a > 1e-3 ? Math.min(1, pm / a) : 0;
+      }
+      image.data[i * 4 + 3] = a;
+      if (a >= 0.5) depth[i] = Math.max(1e-3, offset + scale * x[base + 4 * px + i]);
+    }
+    return { camera, image, depth };
+  });
+}
+
+/** The inverse of {@link decodeViews} for ground-truth views (tests and evaluation). */
+export function encodeViews(views: CalibratedView[], manifest: ModelManifest): Float32Array {
+  const r = manifest.resolution;
+  const px = r * r;
+  const out = new Float32Array(views.length * 5 * px);
+  const { offset, scale, empty } = manifest.encoding.depth;
+  views.forEach((view, v) => {
+    if (view.image.width !== r || view.image.height !== r || view.image.channels !== 4) throw new KilnError('INVALID_INPUT', `encodeViews: view ${v} is not ${r}×${r} RGBA`);
+    const base = v * 5 * px;
+    for (let i = 0; i < px; i++) {
+      const a = view.image.data[i * 4 + 3];
+      for (let c = 0; c < 3; c++) out[base + c * px + i] = view.image.data[i * 4 + c] * a * 2 - 1;
+      out[base + 3 * px + i] = a * 2 - 1;
+      const d = view.depth?.[i] ?? 0;
+      out[base + 4 * px + i] = d > 0 ? Math.min(1, Math.max(-1, (d - offset) / scale)) : empty;
+    }
+  });
+  return out;
+}
+
+/** A views grid image (one row, RGB over white) for previews. */
+export function viewsOverWhite(image: RasterImage): RasterImage {
+  const out = createImage(image.width, image.height, 3);
+  for (let i = 0, n = image.width * image.height; i < n; i++) {
+    const a = image.data[i * 4 + 3];
+    for (let c = 0; c < 3; c++) out.data[i * 3 + c] = image.data[i * 4 + c] * a + (1 - a);
+  }
+  return out;
+}

@@ -1,0 +1,1 @@
+export * from './crop-to-object.js';

@@ -1,0 +1,1 @@
+"""Multi-view DiT for kiln: data preparation, model, training loop and ONNX export."""

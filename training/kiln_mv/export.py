@@ -1,0 +1,146 @@
+"""Exports a trained checkpoint (its EMA weights) to ONNX and writes the model folder.
+
+  /usr/bin/python3 -m kiln_mv.export runs/cpu/checkpoint.pt ../assets/models/kiln-mv-cpu
+
+The folder gets encoder.onnx (runs once per generation), denoiser.onnx (runs once per sampling step,
+conditional and unconditional together as a batch of two), vocab.json and manifest.json, which the
+TypeScript runtime validates and reads everything from: files and sha256, I/O names and shapes,
+cameras, resolution and channel encoding, parametrisation, sampler and guidance defaults, tokenizer,
+training config and data seed.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE  # noqa: E402
+from kiln_mv.model import MultiViewDiT  # noqa: E402
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("checkpoint")
+    ap.add_argument("out")
+    ap.add_argument("--log", help="training log.jsonl, summarised into the manifest")
+    ap.add_argument("--guidance", default='{"preset": "hunyuan-lite", "scale": 3}', help="default guidance (JSON)")
+    ap.add_argument("--steps", type=int, default=25)
+    args = ap.parse_args()
+
+    ck = torch.load(args.checkpoint)
+    cfg = ck["config"]
+    mc = cfg["model"]
+    train_root = cfg["data"]["train"]
+    corpus = json.load(open(os.path.join(train_root, "corpus.json")))
+    vocab = json.load(open(os.path.join(train_root, "vocab.json")))
+    mc["vocab_size"] = len(vocab["tokens"])
+    model = MultiViewDiT(mc)
+    model.load_state_dict(ck["ema"])
+    # Train mode keeps PyTorch off its fused inference kernels for attention, which the ONNX exporter
+    # cannot translate; the model has no dropout or batch statistics, so the graph computes the same.
+    model.train()
+    # torch 1.13 exports a LayerNorm without affine parameters as an ONNX node with an empty scale
+    # input, which the checker rejects; an identity affine computes the same and exports cleanly.
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.LayerNorm) and not mod.elementwise_affine:
+            mod.weight = torch.nn.Parameter(torch.ones(mod.normalized_shape))
+            mod.bias = torch.nn.Parameter(torch.zeros(mod.normalized_shape))
+            mod.elementwise_affine = True
+
+    os.makedirs(args.out, exist_ok=True)
+    v, res, s, L, d = mc["views"], cfg["data"]["resolution"], mc["condition_size"], mc["text_len"], mc["width"]
+    ctx_len = 16 + L
+    image = torch.zeros(1, 4, s, s)
+    mask = torch.ones(1)
+    tokens = torch.zeros(1, L, dtype=torch.long)
+    enc_path = os.path.join(args.out, "encoder.onnx")
+    den_path = os.path.join(args.out, "denoiser.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model.cond, (image, mask, tokens), enc_path, opset_version=17, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+                          input_names=["image", "image_mask", "tokens"], output_names=["context"],
+                          dynamic_axes={"image": {0: "batch"}, "image_mask": {0: "batch"}, "tokens": {0: "batch"}, "context": {0: "batch"}})
+        x = torch.zeros(2, v, 5, res, res)
+        t = torch.full((2,), 0.5)
+        ctx = torch.zeros(2, ctx_len, d)
+        torch.onnx.export(model.denoiser, (x, t, ctx), den_path, opset_version=17, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+                          input_names=["x", "t", "context"], output_names=["x0"],
+                          dynamic_axes={"x": {0: "batch"}, "t": {0: "batch"}, "context": {0: "batch"}, "x0": {0: "batch"}})
+    # A fixed probe and a few of the exported model's outputs, so the runtime can prove that
+    # onnxruntime computes what PyTorch computed (test/diffusion/shipped-model.test.ts).
+    with torch.no_grad():
+        n = v * 5 * res * res
+        px = torch.sin(torch.arange(2 * n, dtype=torch.float32) * 0.001).reshape(2, v, 5, res, res)
+        pt = torch.tensor([0.7, 0.3])
+        pimg = torch.cos(torch.arange(2 * 4 * s * s, dtype=torch.float32) * 0.01).reshape(2, 4, s, s)
+        pmask = torch.tensor([1.0, 0.0])
+        ptok = torch.zeros(2, L, dtype=torch.long)
+        ptok[0, :4] = torch.tensor([2, 10, 20, 3])
+        pctx = model.cond(pimg, pmask, ptok)
+        px0 = model.denoiser(px, pt, pctx)
+        probe = {"x": "sin(0.001 i)", "t": [0.7, 0.3], "image": "cos(0.01 i)", "image_mask": [1, 0], "tokens0": [2, 10, 20, 3],
+                 "x0_first": [round(float(a), 6) for a in px0.flatten()[:8]], "x0_mean": float(px0.mean()), "x0_abs_mean": float(px0.abs().mean())}
+    shutil.copy(os.path.join(train_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
+
+    history = []
+    if args.log and os.path.exists(args.log):
+        for line in open(args.log):
+            rec = json.loads(line)
+            if "loss" in rec and rec["step"] % 100 == 0:
+                history.append({"step": rec["step"], "loss": round(rec["loss"], 5)})
+    manifest = {
+        "format": "kiln-model/1",
+        "name": os.path.basename(os.path.normpath(args.out)),
+        "description": "Multi-view DiT trained on kiln's procedural corpus (31 categories of furniture, vessels, plants, vehicles, toys). It knows that world and no more.",
+        "kind": "multiview-diffusion",
+        "files": {
+            "encoder": {"path": "encoder.onnx", "sha256": sha256(enc_path), "bytes": os.path.getsize(enc_path)},
+            "denoiser": {"path": "denoiser.onnx", "sha256": sha256(den_path), "bytes": os.path.getsize(den_path)},
+            "vocab": {"path": "vocab.json", "sha256": sha256(os.path.join(args.out, "vocab.json")), "bytes": os.path.getsize(os.path.join(args.out, "vocab.json"))},
+        },
+        "io": {
+            "encoder": {
+                "inputs": {"image": {"type": "float32", "shape": ["batch", 4, s, s]}, "image_mask": {"type": "float32", "shape": ["batch"]}, "tokens": {"type": "int64", "shape": ["batch", L]}},
+                "outputs": {"context": {"type": "float32", "shape": ["batch", ctx_len, d]}},
+            },
+            "denoiser": {
+                "inputs": {"x": {"type": "float32", "shape": ["batch", v, 5, res, res]}, "t": {"type": "float32", "shape": ["batch"]}, "context": {"type": "float32", "shape": ["batch", ctx_len, d]}},
+                "outputs": {"x0": {"type": "float32", "shape": ["batch", v, 5, res, res]}},
+            },
+        },
+        "rig": corpus["rig"],
+        "resolution": res,
+        "channels": ["red", "green", "blue", "alpha", "depth"],
+        "encoding": {
+            "range": [-1, 1],
+            "rgb": "premultiplied by alpha, background black",
+            "depth": {"offset": corpus["rig"]["views"][0]["distance"], "scale": DEPTH_RANGE, "empty": 1},
+        },
+        "condition": {"size": s, "channels": ["red", "green", "blue", "alpha"], "rgb": "premultiplied by alpha", "cropMargin": CROP_MARGIN},
+        "text": {"length": L, "vocab": "vocab.json", "tokenizer": "kiln-words-and-han/1"},
+        "parametrisation": "x0",
+        "objective": "flow matching on x_t = (1 - t) x0 + t eps, t in [0, 1], loss on x0 (channel-weighted MSE), logit-normal t",
+        "sampler": {"solver": "euler", "steps": args.steps, "tMin": 0.02},
+        "guidance": json.loads(args.guidance),
+        "probe": probe,
+        "training": {"config": cfg, "dataSeed": corpus["seed"], "trainObjects": corpus["count"], "steps": ck["step"], "loss": history},
+    }
+    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+    total = sum(f["bytes"] for f in manifest["files"].values())
+    print(f"wrote {args.out}: {total / 1e6:.1f} MB, step {ck['step']}")
+
+
+if __name__ == "__main__":
+    main()
