@@ -10,6 +10,8 @@ import { loadMesh } from './io/load-mesh.js';
 import { compareMeshes } from './metrics/compare-shapes.js';
 import { renderRig, tileImages } from './render/render-rig.js';
 import { runViewsCommand, type ViewsCommandOptions } from './cli-views.js';
+import { runGenerateCommand, type GenerateCommandOptions } from './cli-generate.js';
+import { packageRoot } from './core/package-root.js';
 
 const VERSION = '0.1.0';
 
@@ -33,6 +35,30 @@ function numberList(value: string): number[] {
   return list;
 }
 
+/** The options image → 3D and text → 3D share. */
+function withGenerateOptions(command: Command, defaultOut: string): Command {
+  return command
+    .option('-o, --out <dir>', 'output folder', defaultOut)
+    .option('--seed <n>', 'random seed (same seed, same model)', nonNegativeInt, 0)
+    .option('--steps <n>', 'diffusion sampling steps (default: the model’s)', positiveInt(200))
+    .option('--cfg <preset>', 'guidance preset: none, constant, hunyuan-lite (default: the model’s)')
+    .option('--cfg-scale <w>', 'guidance weight for --cfg constant', positiveNumber)
+    .option('--faces <n>', 'face budget', positiveInt(2_000_000), 20000)
+    .option('--texture-size <px>', 'texture size in texels', positiveInt(8192))
+    .option('--format <list>', 'model formats, comma-separated: glb, obj, stl', 'glb,obj')
+    .option('--fast', 'fewer steps, coarser grid, smaller texture (about half the time)')
+    .option('--no-preview', 'skip the turntable preview.gif')
+    .option('--model <dir>', 'model folder (default: the embedded model)')
+    .option('--json', 'print the report as JSON; no progress output')
+    .option('-q, --quiet', 'no progress output');
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
 function notAvailable(command: string, what: string): () => never {
   return () => {
     throw new KilnError('NOT_AVAILABLE', `${command}: ${what} is not available in this version yet`);
@@ -51,17 +77,36 @@ export function createProgram(): Command {
     // Commander's own errors (unknown command, bad flag) read like ours: one line, `kiln: …`.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'kiln: ')) });
 
-  program
-    .command('image')
-    .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
-    .argument('<photo>', 'input image (PNG, JPEG, WebP…)')
-    .action(notAvailable('image', 'image-to-3D generation'));
+  withGenerateOptions(
+    program
+      .command('image')
+      .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
+      .argument('<photo>', 'input image (PNG, JPEG, WebP…); a plain background is removed, an alpha channel is honoured'),
+    'out/image',
+  ).action(async (photo: string, opts: GenerateCommandOptions) => {
+    process.stdout.write(`${await runGenerateCommand('image', photo, opts)}\n`);
+  });
+
+  withGenerateOptions(
+    program
+      .command('text')
+      .description('text prompt (English or Chinese) → textured 3D model')
+      .argument('<prompt>', 'what to make, e.g. "a red wooden chair" or "一个蓝色的花瓶"'),
+    'out/text',
+  ).action(async (prompt: string, opts: GenerateCommandOptions) => {
+    process.stdout.write(`${await runGenerateCommand('text', prompt, opts)}\n`);
+  });
 
   program
-    .command('text')
-    .description('text prompt (English or Chinese) → textured 3D model')
-    .argument('<prompt>', 'what to make, e.g. "a red wooden chair"')
-    .action(notAvailable('text', 'text-to-3D generation'));
+    .command('demo')
+    .description('generate a model from the bundled sample photo and print where the files are')
+    .option('-o, --out <dir>', 'output folder', 'out/demo')
+    .action(async (opts: { out: string }) => {
+      const sample = join(packageRoot(), 'assets', 'samples', 'red-mug.png');
+      process.stdout.write(`kiln demo: image → 3D from ${sample}\n`);
+      const summary = await runGenerateCommand('image', sample, { out: opts.out, seed: 0, faces: 20000, format: 'glb,obj', preview: true });
+      process.stdout.write(`${summary}\nOpen model.glb in any glTF viewer; try \`kiln text "a red mug"\` or \`kiln image <photo>\` next.\n`);
+    });
 
   program
     .command('views')
@@ -157,8 +202,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const code = err instanceof KilnError && err.code === 'NOT_AVAILABLE' ? 2 : 1;
-    process.stderr.write(`kiln: ${describeError(err)}\n`);
+    const cancelled = err instanceof KilnError && err.code === 'CANCELLED';
+    const code = cancelled ? 130 : err instanceof KilnError && err.code === 'NOT_AVAILABLE' ? 2 : 1;
+    process.stderr.write(cancelled ? 'kiln: cancelled; nothing was written\n' : `kiln: ${describeError(err)}\n`);
     if (process.env.KILN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = code;
   }

@@ -8,6 +8,11 @@ export interface ProgressEvent {
   stage: string;
   fraction: number;
   message?: string;
+  /**
+   * The stage's own fraction when `fraction` is an overall one (set by {@link weightedProgress}), so a
+   * display can show one bar per stage and one for the whole.
+   */
+  stageFraction?: number;
 }
 
 export type ProgressCallback = (event: ProgressEvent) => void;
@@ -52,8 +57,9 @@ export function weightedProgress(
   return (event) => {
     const offset = offsets.get(event.stage);
     if (offset === undefined) throw new Error(`weightedProgress: unknown stage "${event.stage}"`);
-    const overall = clamp01(offset + (clamp01(event.fraction) * Math.max(0, weights[event.stage])) / total);
+    const local = clamp01(event.stageFraction ?? event.fraction);
+    const overall = clamp01(offset + (local * Math.max(0, weights[event.stage])) / total);
     last = Math.max(last, overall);
-    onProgress?.({ stage: event.stage, fraction: last, message: event.message });
+    onProgress?.({ stage: event.stage, fraction: last, message: event.message, stageFraction: local });
   };
 }

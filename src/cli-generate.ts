@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { KilnError } from './core/errors.js';
+import { readImage } from './core/image.js';
+import { GUIDANCE_DEFAULTS, type GuidancePresetName } from './diffusion/guidance.js';
+import { loadMultiViewModel } from './diffusion/multiview-model.js';
+import { defaultModelDir } from './diffusion/model-manifest.js';
+import { imageTo3D } from './pipeline/image-to-3d.js';
+import { textTo3D } from './pipeline/text-to-3d.js';
+import type { GenerationOptions, GenerationResult } from './pipeline/generation.js';
+import { parseFormats, writeOutputs } from './pipeline/write-outputs.js';
+import { createProgressDisplay } from './cli-progress-display.js';
+
+export interface GenerateCommandOptions {
+  out: string;
+  seed: number;
+  steps?: number;
+  cfg?: string;
+  cfgScale?: number;
+  faces: number;
+  textureSize?: number;
+  format: string;
+  fast?: boolean;
+  json?: boolean;
+  model?: string;
+  preview: boolean;
+  quiet?: boolean;
+}
+
+const PRESETS: GuidancePresetName[] = ['none', 'constant', 'hunyuan-lite'];
+
+/**
+ * Runs image → 3D or text → 3D for the CLI: loads the model, drives the pipeline with a progress
+ * display, cancels cleanly on Ctrl-C (nothing half-written is left), and writes the outputs.
+ * Returns what to print: the report as JSON with `--json`, else a short summary.
+ */
+export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
+  const formats = parseFormats(opts.format);
+  let guidance: GenerationOptions['guidance'];
+  if (opts.cfg !== undefined) {
+    if (!PRESETS.includes(opts.cfg as GuidancePresetName)) throw new KilnError('INVALID_INPUT', `--cfg must be one of ${PRESETS.join(', ')}, got '${opts.cfg}'`);
+    guidance = { preset: opts.cfg as GuidancePresetName, scale: opts.cfgScale ?? GUIDANCE_DEFAULTS.scale };
+  }
+  if (kind === 'text' && !input.trim()) throw new KilnError('INVALID_INPUT', 'text: the prompt is empty; say what to make, e.g. "a red mug"');
+  const image = kind === 'image' ? await readImage(input).catch((err: unknown) => {
+    throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
+  }) : undefined;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const display = createProgressDisplay(!opts.json && !opts.quiet);
+  const started = performance.now();
+  try {
+    const model = await loadMultiViewModel(opts.model ?? defaultModelDir());
+    const options: Partial<GenerationOptions> = {
+      seed: opts.seed,
+      steps: opts.steps,
+      guidance,
+      faceBudget: opts.faces,
+      textureSize: opts.textureSize,
+      fast: !!opts.fast,
+      signal: controller.signal,
+      onProgress: (e) => display.update(e),
+    };
+    let result: GenerationResult;
+    try {
+      result = kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
+    } finally {
+      await model.dispose();
+    }
+    const report = await writeOutputs(result, opts.out, {
+      formats,
+      preview: opts.preview,
+      signal: controller.signal,
+      report: { command: kind, input: kind === 'image' ? resolve(input) : input },
+    });
+    display.stop();
+    if (opts.json) return JSON.stringify({ out: resolve(opts.out), ...report }, null, 2);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const mesh = report.mesh as { vertices: number; faces: number };
+    return `${resolve(opts.out)}: ${(report.files as string[]).join(', ')} (${mesh.faces} faces, ${seconds} s)`;
+  } finally {
+    display.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,48 @@
+import { KilnError } from '../core/errors.js';
+import { generateViews } from '../diffusion/generate-views.js';
+import type { MultiViewModel, ViewCondition } from '../diffusion/multiview-model.js';
+import { reconstructFromViews } from './reconstruct-from-views.js';
+import { FAST_OVERRIDES, GENERATION_DEFAULTS, pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
+
+/**
+ * The part image → 3D and text → 3D share: multi-view diffusion from a condition, then
+ * reconstruction and texturing from the generated views. `timings` and the progress callback are
+ * the caller's, so stages before this one (preprocess) count in the same report and bar.
+ */
+export async function generateFromCondition(
+  model: MultiViewModel,
+  condition: ViewCondition,
+  options: Partial<GenerationOptions>,
+  timings: Record<string, number>,
+  progress: ReturnType<typeof pipelineProgress>,
+): Promise<Omit<GenerationResult, 'input' | 'prompt'>> {
+  // Callers (the CLI, the server) pass fields they were not given as undefined: they mean "default".
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
+  const o = { ...GENERATION_DEFAULTS, ...defined };
+  const fast = o.fast ? FAST_OVERRIDES : undefined;
+  const steps = o.steps ?? fast?.steps ?? model.manifest.sampler.steps;
+  const resolution = defined.resolution ?? fast?.resolution ?? o.resolution;
+  const textureSize = defined.textureSize ?? fast?.textureSize ?? o.textureSize;
+  const guidance = o.guidance ?? model.manifest.guidance;
+  const generated = await timed(timings, 'diffusion', () =>
+    generateViews(model, condition, { seed: o.seed, steps, guidance, solver: o.solver, signal: o.signal, onProgress: progress }),
+  );
+  let recon;
+  try {
+    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, signal: o.signal, onProgress: progress });
+  } catch (err) {
+    if (err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface/i.test(err.message)) {
+      throw new KilnError('INVALID_INPUT', `the model generated no usable object for this input (${err.message}); try another seed or input`);
+    }
+    throw err;
+  }
+  Object.assign(timings, recon.timings);
+  return {
+    mesh: recon.mesh,
+    views: generated.views,
+    seed: o.seed,
+    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast },
+    model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 },
+    timings,
+  };
+}

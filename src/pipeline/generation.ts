@@ -1,0 +1,61 @@
+import type { RasterImage } from '../core/image.js';
+import { weightedProgress, type OperationOptions, type ProgressCallback } from '../core/progress.js';
+import type { GuidanceSchedule } from '../diffusion/guidance.js';
+import type { Mesh } from '../geometry/mesh.js';
+import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+
+/** Options shared by image → 3D and text → 3D. */
+export interface GenerationOptions extends OperationOptions {
+  /** Seed of the diffusion noise; the same seed, input and options give the same model, bit for bit. */
+  seed: number;
+  /** Sampling steps (default: the model's). */
+  steps?: number;
+  /** Guidance preset (default: the model's). */
+  guidance?: Partial<GuidanceSchedule>;
+  solver?: 'euler' | 'heun';
+  /** Maximum triangles. */
+  faceBudget: number;
+  /** Texture size in texels. */
+  textureSize: number;
+  /** Reconstruction grid resolution. */
+  resolution: number;
+  /** Fewer steps, a coarser grid and a smaller texture: about half the time. */
+  fast: boolean;
+}
+
+export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false };
+
+/** What `--fast` changes. */
+export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as const;
+
+/** Everything a generation produced, before anything is written. */
+export interface GenerationResult {
+  mesh: Mesh;
+  /** The generated views (absent for views → 3D, whose views are the user's). */
+  views?: CalibratedView[];
+  /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
+  input?: { condition: RasterImage; cutout: RasterImage; matte: string };
+  prompt?: string;
+  seed: number;
+  options: Record<string, unknown>;
+  model?: { name: string; sha256: string };
+  /** Seconds per stage. */
+  timings: Record<string, number>;
+}
+
+/** Relative durations of the stages, for one overall progress fraction. */
+export const STAGE_WEIGHTS = { preprocess: 1, diffusion: 4, reconstruct: 3, unwrap: 1, texture: 2 } as const;
+
+export function pipelineProgress(onProgress: ProgressCallback | undefined, stages: (keyof typeof STAGE_WEIGHTS)[]): ProgressCallback {
+  return weightedProgress(Object.fromEntries(stages.map((s) => [s, STAGE_WEIGHTS[s]])), onProgress);
+}
+
+/** Runs `f` and records its wall-clock seconds under `name`. */
+export async function timed<T>(timings: Record<string, number>, name: string, f: () => Promise<T> | T): Promise<T> {
+  const t = performance.now();
+  try {
+    return await f();
+  } finally {
+    timings[name] = Math.round((performance.now() - t)) / 1000;
+  }
+}

@@ -1,0 +1,21 @@
+import type { RasterImage } from '../core/image.js';
+import type { MultiViewModel } from '../diffusion/multiview-model.js';
+import { preprocessImage } from '../preprocess/preprocess-image.js';
+import { generateFromCondition } from './generate-from-condition.js';
+import { pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
+
+/**
+ * Photo → textured mesh: preprocess (matte, crop, resize to the model's condition size), six views
+ * from the multi-view model, reconstruction and texture. Progress is one weighted fraction over the
+ * stages; the signal cancels between and inside stages; `timings` has seconds per stage.
+ */
+export async function imageTo3D(model: MultiViewModel, image: RasterImage, options: Partial<GenerationOptions> = {}): Promise<GenerationResult> {
+  const timings: Record<string, number> = {};
+  const progress = pipelineProgress(options.onProgress, ['preprocess', 'diffusion', 'reconstruct', 'unwrap', 'texture']);
+  const input = await timed(timings, 'preprocess', () =>
+    preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, signal: options.signal }),
+  );
+  progress({ stage: 'preprocess', fraction: 1 });
+  const result = await generateFromCondition(model, { image: input.condition }, options, timings, progress);
+  return { ...result, input: { condition: input.condition, cutout: input.cutout, matte: input.matte } };
+}

@@ -1,0 +1,100 @@
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { KilnError, describeError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs.js';
+import { encodeImage } from '../core/image.js';
+import { throwIfAborted, type OperationOptions } from '../core/progress.js';
+import { viewsOverWhite } from '../diffusion/view-codec.js';
+import { tileImages } from '../render/render-rig.js';
+import { turntableGif } from '../render/turntable-gif.js';
+import type { GenerationResult } from './generation.js';
+import { writeModelFiles } from './write-model-files.js';
+
+export const OUTPUT_FORMATS = ['glb', 'obj', 'stl'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface WriteOutputsOptions extends OperationOptions {
+  formats: OutputFormat[];
+  /** Write `preview.gif` (a turntable, about a second of rendering). */
+  preview: boolean;
+  /** Extra fields for `report.json` (the command, input paths…). */
+  report: Record<string, unknown>;
+}
+
+export const WRITE_OUTPUTS_DEFAULTS: WriteOutputsOptions = { formats: ['glb', 'obj'], preview: true, report: {} };
+
+/** Every file name a generation may write; nothing else in the folder is touched. */
+export const KNOWN_OUTPUTS = ['input.png', 'views.png', 'model.glb', 'model.obj', 'model.mtl', 'model.png', 'model.stl', 'preview.gif', 'report.json'] as const;
+
+/** Parses `glb,obj,stl` into formats, rejecting unknown names. */
+export function parseFormats(value: string): OutputFormat[] {
+  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = list.filter((f) => !(OUTPUT_FORMATS as readonly string[]).includes(f));
+  if (!list.length || bad.length) throw new KilnError('INVALID_INPUT', `unknown output format(s) ${bad.join(', ') || '(none)'}; choose from ${OUTPUT_FORMATS.join(', ')}`);
+  return [...new Set(list)] as OutputFormat[];
+}
+
+/**
+ * Writes a generation into `dir`: `input.png`, `views.png`, the model files, `preview.gif` and
+ * `report.json`. Everything is staged in a hidden sibling folder and moved into place only when all
+ * of it exists, `report.json` last, so a cancelled or failed run leaves no half-written result
+ * (and a reader that sees `report.json` sees everything). Returns the report.
+ */
+export async function writeOutputs(result: GenerationResult, dir: string, options: Partial<WriteOutputsOptions> = {}): Promise<Record<string, unknown>> {
+  const o = { ...WRITE_OUTPUTS_DEFAULTS, ...options };
+  const out = resolve(dir);
+  try {
+    await mkdir(out, { recursive: true });
+  } catch (err) {
+    throw new KilnError('INVALID_INPUT', `cannot create the output folder ${out} (${describeError(err)})`);
+  }
+  const staging = join(out, `.kiln-partial-${process.pid}-${Date.now().toString(36)}`);
+  const timings = { ...result.timings };
+  try {
+    await mkdir(staging).catch((err: unknown) => {
+      throw new KilnError('INVALID_INPUT', `cannot write to the output folder ${out} (${describeError(err)})`);
+    });
+    let t = performance.now();
+    if (result.input) await writeFileAtomic(join(staging, 'input.png'), await encodeImage(result.input.cutout));
+    if (result.views) {
+      const grid = tileImages(result.views.map((v) => viewsOverWhite(v.image)), 3);
+      const png = await sharp(await encodeImage(grid)).resize(grid.width * 4, grid.height * 4, { kernel: 'lanczos3' }).png().toBuffer();
+      await writeFileAtomic(join(staging, 'views.png'), png);
+    }
+    throwIfAborted(o.signal, 'writeOutputs');
+    const model = await writeModelFiles(result.mesh, staging, { stl: o.formats.includes('stl') });
+    const keep = new Set<string>(model.filter((f) => (f === 'model.glb' ? o.formats.includes('glb') : f.startsWith('model.') && f !== 'model.stl' ? o.formats.includes('obj') : o.formats.includes('stl'))));
+    // The GLB is always validated (writeModelFiles refuses a GLB with errors) even if not kept.
+    for (const f of model) if (!keep.has(f)) await rm(join(staging, f));
+    timings.export = Math.round(performance.now() - t) / 1000;
+    if (o.preview) {
+      t = performance.now();
+      await writeFileAtomic(join(staging, 'preview.gif'), turntableGif(result.mesh, { signal: o.signal }));
+      timings.preview = Math.round(performance.now() - t) / 1000;
+    }
+    throwIfAborted(o.signal, 'writeOutputs');
+    const files = (await readdir(staging)).sort();
+    const usage = process.resourceUsage();
+    const report = {
+      ...o.report,
+      prompt: result.prompt,
+      seed: result.seed,
+      options: result.options,
+      model: result.model,
+      matte: result.input?.matte,
+      timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },
+      peakRssMB: Math.round(usage.maxRSS / 1024),
+      mesh: { vertices: result.mesh.positions.length / 3, faces: result.mesh.indices.length / 3, textured: !!result.mesh.material?.baseColorTexture },
+      files: [...files, 'report.json'],
+    };
+    await writeFileAtomic(join(staging, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    for (const f of files) await rename(join(staging, f), join(out, f));
+    await rename(join(staging, 'report.json'), join(out, 'report.json'));
+    // A file of ours left from an earlier run into the same folder would now describe another model.
+    for (const stale of KNOWN_OUTPUTS) if (!report.files.includes(stale)) await rm(join(out, stale), { force: true });
+    return report;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

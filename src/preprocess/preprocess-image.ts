@@ -1,0 +1,82 @@
+import { KilnError } from '../core/errors.js';
+import { createImage, type RasterImage } from '../core/image.js';
+import type { OperationOptions } from '../core/progress.js';
+import { cropToObject } from './crop-to-object.js';
+import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
+
+export interface PreprocessOptions extends OperationOptions {
+  /** The model's condition size (from its manifest). */
+  size: number;
+  /** Square side as a multiple of the object's longer side. */
+  margin: number;
+  /** Side of the high-resolution cut-out kept for `input.png` and texturing. */
+  cutoutSize: number;
+  background: Partial<RemoveBackgroundOptions>;
+}
+
+export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {} };
+
+export interface PreprocessedImage {
+  /** What the model sees: the object centred in a `size`² RGBA square. */
+  condition: RasterImage;
+  /** The same framing at `cutoutSize`², for `input.png` and as a texture source. */
+  cutout: RasterImage;
+  /** Where the matte came from. */
+  matte: 'alpha' | 'background-removal';
+  /** Fraction of the input that is object. */
+  coverage: number;
+}
+
+/** True when an RGBA image's alpha actually separates something (not all opaque or all clear). */
+function hasUsefulAlpha(image: RasterImage): boolean {
+  if (image.channels !== 4) return false;
+  let clear = 0, solid = 0;
+  for (let i = 3; i < image.data.length; i += 4) {
+    if (image.data[i] < 0.5) clear++;
+    else solid++;
+  }
+  return clear > 0 && solid > 0;
+}
+
+/**
+ * Decoded photo → what the multi-view model and the texture stage need. An existing alpha channel is
+ * honoured; otherwise a plain background is removed (see `removeBackground`). The object is then
+ * cropped to a square with a margin (the same rule the model was trained with) at the condition
+ * size and at a larger size for the output folder.
+ */
+export function preprocessImage(image: RasterImage, options: Partial<PreprocessOptions> = {}): PreprocessedImage {
+  const o = { ...PREPROCESS_DEFAULTS, ...options };
+  let rgba: RasterImage;
+  let matte: PreprocessedImage['matte'];
+  let coverage: number;
+  if (hasUsefulAlpha(image)) {
+    rgba = image;
+    matte = 'alpha';
+    let solid = 0;
+    for (let i = 3; i < image.data.length; i += 4) if (image.data[i] >= 0.5) solid++;
+    coverage = solid / (image.width * image.height);
+  } else if (image.channels === 4 && image.data.every((v, i) => i % 4 !== 3 || v < 0.5)) {
+    throw new KilnError('INVALID_INPUT', 'preprocessImage: the image is fully transparent');
+  } else {
+    const removed = removeBackground(image, { ...o.background, signal: o.signal });
+    rgba = removed.image;
+    matte = 'background-removal';
+    coverage = removed.coverage;
+  }
+  if (rgba.channels !== 4) rgba = withOpaqueAlpha(rgba);
+  return {
+    condition: cropToObject(rgba, { size: o.size, margin: o.margin }),
+    cutout: cropToObject(rgba, { size: o.cutoutSize, margin: o.margin }),
+    matte,
+    coverage,
+  };
+}
+
+function withOpaqueAlpha(image: RasterImage): RasterImage {
+  const out = createImage(image.width, image.height, 4);
+  for (let i = 0, n = image.width * image.height; i < n; i++) {
+    for (let c = 0; c < 3; c++) out.data[i * 4 + c] = image.data[i * image.channels + Math.min(c, image.channels - 1)];
+    out.data[i * 4 + 3] = 1;
+  }
+  return out;
+}
