@@ -34,9 +34,10 @@ import { synthesizeSample, type Sample } from '../src/synth/synthesize-sample.js
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import { DEPTH_SCALE } from '../src/synth/render-sample.js';
 import type { Split } from '../src/synth/splits.js';
+import { GENERATED_VIEW_OUTLIERS } from '../src/pipeline/generate-from-condition.js';
 import { printTable, writeResults } from './harness.js';
 
-const RECON = { resolution: 96, faceBudget: 20000 };
+const RECON = { resolution: 96, faceBudget: 20000, outlierViews: GENERATED_VIEW_OUTLIERS };
 
 /** Sample views (condition first, then the rig) as calibrated views at their cameras. */
 function sampleViews(s: Sample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
@@ -60,9 +61,9 @@ function mirroredPair(view: CalibratedView, s: Sample, resolution: number): Cali
   return [{ camera: view.camera, image: view.image }, { camera: back, image: flipped }];
 }
 
-async function shapeScore(views: CalibratedView[], gt: Mesh, align: 'none' | 'icp'): Promise<{ f005: number; f01: number; chamfer: number }> {
+async function shapeScore(views: CalibratedView[], gt: Mesh, align: 'none' | 'icp', outlierViews = GENERATED_VIEW_OUTLIERS): Promise<{ f005: number; f01: number; chamfer: number }> {
   try {
-    const mesh = await reconstructGeometry(views, { ...RECON, useDepth: views.some((v) => v.depth) });
+    const mesh = await reconstructGeometry(views, { ...RECON, outlierViews, useDepth: views.some((v) => v.depth) });
     const c = compareMeshes(mesh, gt, { normalize: 'each', align, samples: 5000 });
     return { f005: c.fscore['0.05'], f01: c.fscore['0.1'], chamfer: c.chamfer };
   } catch (err) {
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
       genSeconds += (performance.now() - tg) / 1000;
       gens++;
       if (s.record.heldOut) heldOut.f005.push(results.default.f005.at(-1)!);
-      const b = await shapeScore(mirroredPair(condition, s, r), s.mesh, 'none');
+      const b = await shapeScore(mirroredPair(condition, s, r), s.mesh, 'none', 0);
       baseline.f005.push(b.f005);
       baseline.f01.push(b.f01);
       baseline.chamfer.push(b.chamfer);

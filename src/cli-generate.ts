@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
-import { KilnError } from './core/errors.js';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { KilnError, describeError } from './core/errors.js';
 import { readImage } from './core/image.js';
 import { GUIDANCE_DEFAULTS, type GuidancePresetName } from './diffusion/guidance.js';
 import { loadMultiViewModel } from './diffusion/multiview-model.js';
@@ -26,6 +28,31 @@ export interface GenerateCommandOptions {
   quiet?: boolean;
 }
 
+/**
+ * Fails before any heavy work when the output folder could not be written: the folder itself if it
+ * exists, else its nearest existing ancestor (the folder is only created once there are outputs, so
+ * a failed run leaves nothing behind).
+ */
+async function ensureWritableFolder(dir: string): Promise<void> {
+  let at = resolve(dir);
+  for (;;) {
+    try {
+      const s = await stat(at);
+      if (!s.isDirectory()) throw new KilnError('INVALID_INPUT', `cannot write to the output folder ${resolve(dir)} (${at} is not a folder)`);
+      await access(at, constants.W_OK);
+      return;
+    } catch (err) {
+      if (err instanceof KilnError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(at) !== at) {
+        at = dirname(at);
+        continue;
+      }
+      throw new KilnError('INVALID_INPUT', `cannot write to the output folder ${resolve(dir)} (${describeError(err)})`);
+    }
+  }
+}
+
 const PRESETS: GuidancePresetName[] = ['none', 'constant', 'hunyuan-lite'];
 
 /**
@@ -44,6 +71,7 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   const image = kind === 'image' ? await readImage(input).catch((err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
   }) : undefined;
+  await ensureWritableFolder(opts.out);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

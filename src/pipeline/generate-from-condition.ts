@@ -4,6 +4,9 @@ import type { MultiViewModel, ViewCondition } from '../diffusion/multiview-model
 import { reconstructFromViews } from './reconstruct-from-views.js';
 import { FAST_OVERRIDES, GENERATION_DEFAULTS, pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
 
+/** Generated views may drift; one of them may disagree with the rest without carving the object away. */
+export const GENERATED_VIEW_OUTLIERS = 1;
+
 /**
  * The part image → 3D and text → 3D share: multi-view diffusion from a condition, then
  * reconstruction and texturing from the generated views. `timings` and the progress callback are
@@ -29,9 +32,9 @@ export async function generateFromCondition(
   );
   let recon;
   try {
-    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, signal: o.signal, onProgress: progress });
+    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews: GENERATED_VIEW_OUTLIERS, signal: o.signal, onProgress: progress });
   } catch (err) {
-    if (err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface/i.test(err.message)) {
+    if (err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume/i.test(err.message)) {
       throw new KilnError('INVALID_INPUT', `the model generated no usable object for this input (${err.message}); try another seed or input`);
     }
     throw err;

@@ -16,6 +16,8 @@ export interface ReconstructFromViewsOptions extends OperationOptions {
   colorMode: 'texture' | 'vertex';
   /** Fuse depth maps where the views have them. */
   useDepth: boolean;
+  /** Views allowed to disagree when carving: 0 for calibrated photos, 1 for generated views. */
+  outlierViews: number;
 }
 
 export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
@@ -24,6 +26,7 @@ export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
   textureSize: 1024,
   colorMode: 'texture',
   useDepth: true,
+  outlierViews: 0,
 };
 
 export interface ReconstructionResult {
@@ -48,7 +51,7 @@ export async function reconstructFromViews(views: CalibratedView[], options: Par
     return r;
   };
   let mesh = await timed('reconstruct', () =>
-    reconstructGeometry(views, { resolution: o.resolution, faceBudget: o.faceBudget, useDepth: o.useDepth, signal: o.signal, onProgress: progress }),
+    reconstructGeometry(views, { resolution: o.resolution, faceBudget: o.faceBudget, useDepth: o.useDepth, outlierViews: o.outlierViews, signal: o.signal, onProgress: progress }),
   );
   if (o.colorMode === 'vertex') {
     mesh = await timed('texture', () => bakeVertexColors(mesh, views, { signal: o.signal }));

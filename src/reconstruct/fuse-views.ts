@@ -14,9 +14,15 @@ export interface FuseViewsOptions extends OperationOptions {
   useDepth: boolean;
   /** Depth truncation in grid spacings: how far behind an observed surface a view still has a say. */
   truncation: number;
+  /**
+   * Views allowed to disagree: the field at a point is the (k+1)-th largest vote instead of the
+   * largest, so one inconsistent view (a generated view that drifted) cannot carve the object away.
+   * 0 for real calibrated photos; 1 for generated views.
+   */
+  outlierViews: number;
 }
 
-export const FUSE_VIEWS_DEFAULTS: FuseViewsOptions = { resolution: 128, useDepth: true, truncation: 3 };
+export const FUSE_VIEWS_DEFAULTS: FuseViewsOptions = { resolution: 128, useDepth: true, truncation: 3, outlierViews: 0 };
 
 /** A scalar field on a regular grid: negative inside the object, positive outside (world units). */
 export interface FusedVolume {
@@ -63,7 +69,7 @@ export function fuseViews(views: CalibratedView[], options: Partial<FuseViewsOpt
     throw new KilnError('INVALID_INPUT', `${NAME}: resolution must be an integer in 8…512, got ${o.resolution}`);
   }
   const prepared = views.map((v) => prepareView(v, o.useDepth));
-  const bounds = o.bounds ?? estimateBounds(prepared, views, o.signal);
+  const bounds = o.bounds ?? estimateBounds(prepared, views, o.signal, o.outlierViews);
   const ext = [0, 1, 2].map((k) => bounds.max[k] - bounds.min[k]);
   const spacing = Math.max(...ext) / (o.resolution - 1);
   const dims = ext.map((e) => Math.max(2, Math.ceil(e / spacing) + 1)) as [number, number, number];
@@ -127,7 +133,9 @@ function bilinear(a: Float32Array, w: number, h: number, u: number, v: number): 
  * The fused field at one point: the largest vote over the views, stopping early once it reaches
  * `stopAt` (the field is a maximum, so nothing can lower it again).
  */
-function fieldAt(views: PreparedView[], px: number, py: number, pz: number, trunc: number, stopAt: number): number {
+function fieldAt(views: PreparedView[], px: number, py: number, pz: number, trunc: number, stopAt: number, outliers = 0): number {
+  // top[0] ≥ top[1] ≥ … : the outliers + 1 largest votes so far; the field is the last of them.
+  const top = outliers > 0 ? new Array<number>(outliers + 1).fill(-Infinity) : undefined;
   let f = -Infinity;
   for (const v of views) {
     const m = v.m;
@@ -153,12 +161,22 @@ function fieldAt(views: PreparedView[], px: number, py: number, pz: number, trun
         }
       }
     }
-    if (g > f) {
+    if (top) {
+      if (g > top[outliers]) {
+        let k = outliers;
+        while (k > 0 && top[k - 1] < g) {
+          top[k] = top[k - 1];
+          k--;
+        }
+        top[k] = g;
+        if (top[outliers] >= stopAt) return top[outliers];
+      }
+    } else if (g > f) {
       f = g;
       if (f >= stopAt) return f;
     }
   }
-  return f;
+  return top ? top[outliers] : f;
 }
 
 /** Coarse-to-fine stride: the field is first sampled on every STRIDE-th grid point. */
@@ -187,6 +205,7 @@ function sampleField(views: PreparedView[], dims: [number, number, number], orig
           origin[2] + at(z, nz) * spacing,
           trunc,
           skipAbove,
+          o.outlierViews,
         );
       }
     }
@@ -216,7 +235,7 @@ function sampleField(views: PreparedView[], dims: [number, number, number], orig
           field[i] = farOutside;
           continue;
         }
-        field[i] = fieldAt(views, origin[0] + x * spacing, py, pz, trunc, farOutside);
+        field[i] = fieldAt(views, origin[0] + x * spacing, py, pz, trunc, farOutside, o.outlierViews);
       }
     }
   }
@@ -227,7 +246,7 @@ function sampleField(views: PreparedView[], dims: [number, number, number], orig
  * Finds the object's extent: a coarse visual hull inside the cube that every camera frames at the
  * origin, then that hull's bounding box with a margin of two coarse cells.
  */
-function estimateBounds(prepared: PreparedView[], views: CalibratedView[], signal?: AbortSignal): { min: Vec3; max: Vec3 } {
+function estimateBounds(prepared: PreparedView[], views: CalibratedView[], signal?: AbortSignal, outlierViews = 0): { min: Vec3; max: Vec3 } {
   let half = 0;
   for (const v of views) {
     const d = Math.hypot(...v.camera.position);
@@ -235,7 +254,7 @@ function estimateBounds(prepared: PreparedView[], views: CalibratedView[], signa
   }
   const n = 48;
   const spacing = (2 * half) / (n - 1);
-  const coarse = sampleField(prepared.map((p) => ({ ...p, depth: undefined })), [n, n, n], [-half, -half, -half], spacing, 0, { ...FUSE_VIEWS_DEFAULTS, signal });
+  const coarse = sampleField(prepared.map((p) => ({ ...p, depth: undefined })), [n, n, n], [-half, -half, -half], spacing, 0, { ...FUSE_VIEWS_DEFAULTS, outlierViews, signal });
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (let z = 0; z < n; z++) {

@@ -18,6 +18,8 @@ export interface ReconstructGeometryOptions extends OperationOptions {
   /** Components smaller than this fraction of the largest are dropped as floaters. */
   minComponent: number;
   bounds?: FuseViewsOptions['bounds'];
+  /** Views allowed to disagree when carving (see `fuseViews`): 0 for photos, 1 for generated views. */
+  outlierViews: number;
 }
 
 export const RECONSTRUCT_GEOMETRY_DEFAULTS: ReconstructGeometryOptions = {
@@ -26,6 +28,7 @@ export const RECONSTRUCT_GEOMETRY_DEFAULTS: ReconstructGeometryOptions = {
   useDepth: true,
   smoothing: 4,
   minComponent: 0.05,
+  outlierViews: 0,
 };
 
 /**
@@ -41,6 +44,7 @@ export async function reconstructGeometry(views: CalibratedView[], options: Part
     resolution: o.resolution,
     useDepth: o.useDepth,
     bounds: o.bounds,
+    outlierViews: o.outlierViews,
     signal: o.signal,
     onProgress: (e) => report(0.7 * e.fraction, 'fusing views'),
   });

@@ -45,6 +45,23 @@ describe('reconstructGeometry', () => {
     expect(withDepth.fscore['0.05']).toBeGreaterThan(0.8);
   });
 
+  test('outlierViews lets one inconsistent view disagree without carving the object away', async () => {
+    const sphere = uvSphere(0.45, 64, 32);
+    const views = renderCalibratedViews(sphere, DEFAULT_RIG, 120);
+    // View 3 drifted: its object shrank to the left half of its silhouette.
+    const bad = views.map((v, i) => {
+      if (i !== 3) return v;
+      const image = createImage(v.image.width, v.image.height, 4);
+      image.data.set(v.image.data);
+      for (let y = 0; y < image.height; y++) for (let x = image.width / 2; x < image.width; x++) image.data[(y * image.width + x) * 4 + 3] = 0;
+      return { ...v, image, depth: undefined };
+    });
+    const strict = compareMeshes(await reconstructGeometry(bad, fast), sphere, { samples: 5000 });
+    const tolerant = compareMeshes(await reconstructGeometry(bad, { ...fast, outlierViews: 1 }), sphere, { samples: 5000 });
+    expect(strict.fscore['0.05']).toBeLessThan(0.8);
+    expect(tolerant.fscore['0.05']).toBeGreaterThan(0.9);
+  });
+
   test('degenerate input fails early with a clear message', async () => {
     const views = renderCalibratedViews(uvSphere(0.4, 24, 12), DEFAULT_RIG, 48);
     await expect(reconstructGeometry([views[0]])).rejects.toThrow('need at least 2 views, got 1');

@@ -1,0 +1,89 @@
+import { describe, expect, test } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateGlb } from '../../src/export/validate-glb.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+
+// Image → 3D and text → 3D as a user runs them: the built launcher in a child process, with the
+// embedded model. --fast and --no-preview keep each run to a couple of seconds.
+function kiln(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'kiln.js'), ...args], { encoding: 'utf8', env: { ...process.env, KILN_LOG_LEVEL: 'silent' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SAMPLE = join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
+
+function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(/^kiln: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\s+at /);
+}
+
+describe('kiln image / text', () => {
+  test('image → 3D writes every output, and the GLB validates', async () => {
+    const out = join(tempDir(), 'mug');
+    const r = kiln('image', SAMPLE, '-o', out, '--fast', '--format', 'glb,obj,stl', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    for (const f of ['input.png', 'views.png', 'model.glb', 'model.obj', 'model.mtl', 'model.stl', 'preview.gif', 'report.json']) expect(existsSync(join(out, f))).toBe(true);
+    expect(report.files).toEqual(expect.arrayContaining(['model.glb', 'preview.gif']));
+    expect(report.mesh.faces).toBeGreaterThan(100);
+    expect(report.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const stage of ['preprocess', 'diffusion', 'reconstruct', 'texture', 'export', 'preview']) expect(report.timings[stage]).toBeGreaterThan(0);
+    expect((await validateGlb(readFileSync(join(out, 'model.glb')))).errors).toBe(0);
+    // Nothing staged is left behind.
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  test('text → 3D in English and Chinese; the same seed gives identical GLB bytes', () => {
+    const dir = tempDir();
+    const a = kiln('text', 'a red mug', '-o', join(dir, 'a'), '--fast', '--no-preview', '--format', 'glb', '-q');
+    const b = kiln('text', 'a red mug', '-o', join(dir, 'b'), '--fast', '--no-preview', '--format', 'glb', '-q');
+    const c = kiln('text', 'a red mug', '-o', join(dir, 'c'), '--fast', '--no-preview', '--format', 'glb', '-q', '--seed', '7');
+    const zh = kiln('text', '一个红色的杯子', '-o', join(dir, 'zh'), '--fast', '--no-preview', '--format', 'glb', '-q');
+    for (const r of [a, b, c, zh]) expect(r.code).toBe(0);
+    const glb = (d: string) => readFileSync(join(dir, d, 'model.glb'));
+    expect(glb('a').equals(glb('b'))).toBe(true);
+    expect(glb('a').equals(glb('c'))).toBe(false);
+    expect(existsSync(join(dir, 'zh', 'model.glb'))).toBe(true);
+    expect(existsSync(join(dir, 'a', 'model.obj'))).toBe(false);
+  });
+
+  test('bad input: one line, non-zero exit, nothing written', () => {
+    const dir = tempDir();
+    const notImage = join(dir, 'notes.png');
+    writeFileSync(notImage, 'this is text, not a PNG');
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, 'x');
+    expectOneLineError(kiln('image', join(dir, 'missing.png'), '-o', join(dir, 'o1')), /missing\.png/);
+    expectOneLineError(kiln('image', notImage, '-o', join(dir, 'o2')), /not a readable image/);
+    expectOneLineError(kiln('text', '   ', '-o', join(dir, 'o3')), /prompt is empty/);
+    expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /knows none of the words/);
+    expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
+    expectOneLineError(kiln('text', 'a red mug', '--format', 'fbx'), /unknown output format/);
+    expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg must be one of/);
+    expectOneLineError(kiln('text', 'a red mug', '--fast', '-o', join(blocker, 'sub')), /output folder/);
+    for (const o of ['o1', 'o2', 'o3', 'o4']) expect(existsSync(join(dir, o))).toBe(false);
+  });
+
+  test('Ctrl-C cancels cleanly: exit 130, no result and no staging folder left', async () => {
+    const out = join(tempDir(), 'cancelled');
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kiln.js'), 'image', SAMPLE, '-o', out, '--steps', '200'], { env: { ...process.env, KILN_LOG_LEVEL: 'silent' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // Interrupt once diffusion is under way.
+      if (/diffusion/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/cancelled/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+    expect(existsSync(join(out, 'model.glb'))).toBe(false);
+    if (existsSync(out)) expect(readdirSync(out)).toEqual([]);
+  });
+});
