@@ -11,21 +11,17 @@ import { textTo3D } from './pipeline/text-to-3d.js';
 import type { GenerationOptions, GenerationResult } from './pipeline/generation.js';
 import { parseFormats, writeOutputs } from './pipeline/write-outputs.js';
 import { createProgressDisplay } from './cli-progress-display.js';
+import type { ProgressEvent } from './core/progress.js';
 
-export interface GenerateCommandOptions {
-  out: string;
+export interface GenerateCommandOptions extends OutputCommandOptions {
   seed: number;
   steps?: number;
   cfg?: string;
   cfgScale?: number;
   faces: number;
   textureSize?: number;
-  format: string;
   fast?: boolean;
-  json?: boolean;
   model?: string;
-  preview: boolean;
-  quiet?: boolean;
 }
 
 /**
@@ -33,7 +29,7 @@ export interface GenerateCommandOptions {
  * exists, else its nearest existing ancestor (the folder is only created once there are outputs, so
  * a failed run leaves nothing behind).
  */
-async function ensureWritableFolder(dir: string): Promise<void> {
+export async function ensureWritableFolder(dir: string): Promise<void> {
   let at = resolve(dir);
   for (;;) {
     try {
@@ -61,7 +57,7 @@ const PRESETS: GuidancePresetName[] = ['none', 'constant', 'hunyuan-lite'];
  * Returns what to print: the report as JSON with `--json`, else a short summary.
  */
 export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
-  const formats = parseFormats(opts.format);
+  parseFormats(opts.format); // fail on a bad --format before loading anything
   let guidance: GenerationOptions['guidance'];
   if (opts.cfg !== undefined) {
     if (!PRESETS.includes(opts.cfg as GuidancePresetName)) throw new KilnError('INVALID_INPUT', `--cfg must be one of ${PRESETS.join(', ')}, got '${opts.cfg}'`);
@@ -72,13 +68,7 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
   }) : undefined;
   await ensureWritableFolder(opts.out);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const display = createProgressDisplay(!opts.json && !opts.quiet);
-  const started = performance.now();
-  try {
+  return produceAndWrite(opts, { command: kind, input: kind === 'image' ? resolve(input) : input }, async (signal, onProgress) => {
     const model = await loadMultiViewModel(opts.model ?? defaultModelDir());
     const options: Partial<GenerationOptions> = {
       seed: opts.seed,
@@ -87,21 +77,51 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
       faceBudget: opts.faces,
       textureSize: opts.textureSize,
       fast: !!opts.fast,
-      signal: controller.signal,
-      onProgress: (e) => display.update(e),
+      signal,
+      onProgress,
     };
-    let result: GenerationResult;
     try {
-      result = kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
+      return kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
     } finally {
       await model.dispose();
     }
-    const report = await writeOutputs(result, opts.out, {
-      formats,
-      preview: opts.preview,
-      signal: controller.signal,
-      report: { command: kind, input: kind === 'image' ? resolve(input) : input },
-    });
+  });
+}
+
+/** What every generating command shares: output formats, preview, progress style, compression. */
+export interface OutputCommandOptions {
+  out: string;
+  format: string;
+  preview: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  compress?: string;
+}
+
+const COMPRESSIONS = ['none', 'meshopt', 'draco'] as const;
+
+/**
+ * Runs a generation with a progress display and Ctrl-C / SIGTERM cancellation, then writes its
+ * outputs (staged; nothing half-written is left). Returns what to print: the report as JSON with
+ * `--json`, else one summary line.
+ */
+export async function produceAndWrite(
+  opts: OutputCommandOptions,
+  reportFields: Record<string, unknown>,
+  produce: (signal: AbortSignal, onProgress: (e: ProgressEvent) => void) => Promise<GenerationResult>,
+): Promise<string> {
+  const formats = parseFormats(opts.format);
+  const compression = COMPRESSIONS.find((c) => c === (opts.compress ?? 'none'));
+  if (!compression) throw new KilnError('INVALID_INPUT', `--compress must be one of ${COMPRESSIONS.join(', ')}, got '${opts.compress}'`);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const display = createProgressDisplay(!opts.json && !opts.quiet);
+  const started = performance.now();
+  try {
+    const result = await produce(controller.signal, (e) => display.update(e));
+    const report = await writeOutputs(result, opts.out, { formats, compression, preview: opts.preview, signal: controller.signal, report: reportFields });
     display.stop();
     if (opts.json) return JSON.stringify({ out: resolve(opts.out), ...report }, null, 2);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

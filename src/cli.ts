@@ -46,6 +46,7 @@ function withGenerateOptions(command: Command, defaultOut: string): Command {
     .option('--faces <n>', 'face budget', positiveInt(2_000_000), 20000)
     .option('--texture-size <px>', 'texture size in texels', positiveInt(8192))
     .option('--format <list>', 'model formats, comma-separated: glb, obj, stl', 'glb,obj')
+    .option('--compress <method>', "GLB geometry compression: 'none', 'meshopt' or 'draco'", 'none')
     .option('--fast', 'fewer steps, coarser grid, smaller texture (about half the time)')
     .option('--no-preview', 'skip the turntable preview.gif')
     .option('--model <dir>', 'model folder (default: the embedded model)')
@@ -110,8 +111,8 @@ export function createProgram(): Command {
 
   program
     .command('views')
-    .description('photos taken around an object (RGBA cut-outs) with their cameras → textured 3D model')
-    .argument('<images...>', 'one image per view, with an alpha channel that masks the object')
+    .description('photos taken around an object with their angles → textured 3D model (no diffusion)')
+    .argument('<images...>', 'one photo per view: a cut-out with alpha, or a photo on a plain background')
     .requiredOption('--azimuths <list>', 'azimuth of each view in degrees, comma-separated (0 = front)', numberList)
     .option('--elevations <list>', 'elevation of each view in degrees (default 0 for all)', numberList)
     .option('--distance <d>', 'camera distance from the object centre, in object units', positiveNumber, 3)
@@ -119,13 +120,15 @@ export function createProgram(): Command {
     .option('-o, --out <dir>', 'output folder', 'out/views')
     .option('--resolution <n>', 'reconstruction grid resolution (8–256)', positiveInt(256), 128)
     .option('--faces <n>', 'face budget', positiveInt(2_000_000), 20000)
-    .option('--texture <px>', 'texture size', positiveInt(8192), 1024)
+    .option('--texture-size <px>', 'texture size in texels', positiveInt(8192), 1024)
     .option('--vertex-colors', 'per-vertex colours instead of a texture (faster)')
-    .option('--stl', 'also write model.stl')
+    .option('--format <list>', 'model formats, comma-separated: glb, obj, stl', 'glb,obj')
     .option('--compress <method>', "GLB geometry compression: 'none', 'meshopt' or 'draco'", 'none')
+    .option('--no-preview', 'skip the turntable preview.gif')
+    .option('--json', 'print the report as JSON; no progress output')
+    .option('-q, --quiet', 'no progress output')
     .action(async (images: string[], opts: ViewsCommandOptions) => {
-      const report = await runViewsCommand(images, opts);
-      process.stdout.write(`${report}\n`);
+      process.stdout.write(`${await runViewsCommand(images, opts)}\n`);
     });
 
   program

@@ -86,20 +86,30 @@ describe('kiln views', () => {
       return p;
     }));
     const out = join(dir, 'model');
-    const r = kiln('views', ...paths, '--azimuths', '0,90,180,270', '--out', out, '--resolution', '48', '--texture', '256', '--stl');
+    const r = kiln('views', ...paths, '--azimuths', '0,90,180,270', '--out', out, '--resolution', '48', '--texture-size', '256', '--format', 'glb,obj,stl', '--no-preview', '-q');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.files.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl']);
+    expect(report.files.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl', 'report.json']);
+    expect(report.options.mattes).toEqual(['alpha', 'alpha', 'alpha', 'alpha']);
+    expect(r.stdout).toContain(out);
     expect(report.mesh.faces).toBeGreaterThan(100);
     expect((await validateGlb(readFileSync(join(out, 'model.glb')))).errors).toBe(0);
 
     const wrongCount = kiln('views', ...paths, '--azimuths', '0,90', '--out', out);
     expect(wrongCount.code).toBe(1);
     expect(wrongCount.stderr).toMatch(/^kiln: views: 4 images but 2 azimuths/);
-    const jpg = join(dir, 'opaque.jpg');
-    await writeImage({ ...views[0].image, channels: 4 }, jpg);
-    const noAlpha = kiln('views', jpg, paths[1], '--azimuths', '0,90', '--out', out);
-    expect(noAlpha.stderr).toMatch(/has no alpha channel/);
+    // A photo without alpha has its background removed; one with nothing to separate is refused.
+    const { createImage } = await import('../src/core/image.js');
+    const { createRng } = await import('../src/core/rng.js');
+    const rng = createRng(3);
+    const noise = createImage(64, 64, 3);
+    for (let i = 0; i < noise.data.length; i++) noise.data[i] = rng.uniform();
+    const jpg = join(dir, 'noise.jpg');
+    await writeImage(noise, jpg);
+    const refused = kiln('views', jpg, paths[1], '--azimuths', '0,90', '--out', join(dir, 'refused'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^kiln: view 0: could not separate an object/);
+    expect(existsSync(join(dir, 'refused'))).toBe(false);
   });
 });

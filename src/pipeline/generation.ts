@@ -36,7 +36,8 @@ export interface GenerationResult {
   /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
   input?: { condition: RasterImage; cutout: RasterImage; matte: string };
   prompt?: string;
-  seed: number;
+  /** The diffusion seed (absent for views → 3D, which samples nothing). */
+  seed?: number;
   options: Record<string, unknown>;
   model?: { name: string; sha256: string };
   /** Seconds per stage. */

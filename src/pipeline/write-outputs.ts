@@ -9,7 +9,7 @@ import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
 import { turntableGif } from '../render/turntable-gif.js';
 import type { GenerationResult } from './generation.js';
-import { writeModelFiles } from './write-model-files.js';
+import { writeModelFiles, type WriteModelFilesOptions } from './write-model-files.js';
 
 export const OUTPUT_FORMATS = ['glb', 'obj', 'stl'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -20,9 +20,11 @@ export interface WriteOutputsOptions extends OperationOptions {
   preview: boolean;
   /** Extra fields for `report.json` (the command, input paths…). */
   report: Record<string, unknown>;
+  /** GLB geometry compression. */
+  compression: WriteModelFilesOptions['compression'];
 }
 
-export const WRITE_OUTPUTS_DEFAULTS: WriteOutputsOptions = { formats: ['glb', 'obj'], preview: true, report: {} };
+export const WRITE_OUTPUTS_DEFAULTS: WriteOutputsOptions = { formats: ['glb', 'obj'], preview: true, report: {}, compression: 'none' };
 
 /** Every file name a generation may write; nothing else in the folder is touched. */
 export const KNOWN_OUTPUTS = ['input.png', 'views.png', 'model.glb', 'model.obj', 'model.mtl', 'model.png', 'model.stl', 'preview.gif', 'report.json'] as const;
@@ -63,7 +65,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
       await writeFileAtomic(join(staging, 'views.png'), png);
     }
     throwIfAborted(o.signal, 'writeOutputs');
-    const model = await writeModelFiles(result.mesh, staging, { stl: o.formats.includes('stl') });
+    const model = await writeModelFiles(result.mesh, staging, { stl: o.formats.includes('stl'), compression: o.compression });
     const keep = new Set<string>(model.filter((f) => (f === 'model.glb' ? o.formats.includes('glb') : f.startsWith('model.') && f !== 'model.stl' ? o.formats.includes('obj') : o.formats.includes('stl'))));
     // The GLB is always validated (writeModelFiles refuses a GLB with errors) even if not kept.
     for (const f of model) if (!keep.has(f)) await rm(join(staging, f));
