@@ -22,6 +22,8 @@ export interface GenerateCommandOptions extends OutputCommandOptions {
   textureSize?: number;
   fast?: boolean;
   model?: string;
+  /** `--no-project-input` sets it false. */
+  projectInput?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
       faceBudget: opts.faces,
       textureSize: opts.textureSize,
       fast: !!opts.fast,
+      projectInput: opts.projectInput !== false,
       signal,
       onProgress,
     };

@@ -82,7 +82,8 @@ export function createProgram(): Command {
     program
       .command('image')
       .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
-      .argument('<photo>', 'input image (PNG, JPEG, WebP…); a plain background is removed, an alpha channel is honoured'),
+      .argument('<photo>', 'input image (PNG, JPEG, WebP…); a plain background is removed, an alpha channel is honoured')
+      .option('--no-project-input', 'texture only from the generated views, not from the photo itself'),
     'out/image',
   ).action(async (photo: string, opts: GenerateCommandOptions) => {
     process.stdout.write(`${await runGenerateCommand('image', photo, opts)}\n`);

@@ -1,4 +1,5 @@
 import { KilnError } from '../core/errors.js';
+import type { RasterImage } from '../core/image.js';
 import { generateViews } from '../diffusion/generate-views.js';
 import type { MultiViewModel, ViewCondition } from '../diffusion/multiview-model.js';
 import { reconstructFromViews } from './reconstruct-from-views.js';
@@ -18,6 +19,7 @@ export async function generateFromCondition(
   options: Partial<GenerationOptions>,
   timings: Record<string, number>,
   progress: ReturnType<typeof pipelineProgress>,
+  reference?: RasterImage,
 ): Promise<Omit<GenerationResult, 'input' | 'prompt'>> {
   // Callers (the CLI, the server) pass fields they were not given as undefined: they mean "default".
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
@@ -32,7 +34,7 @@ export async function generateFromCondition(
   );
   let recon;
   try {
-    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews: GENERATED_VIEW_OUTLIERS, signal: o.signal, onProgress: progress });
+    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews: GENERATED_VIEW_OUTLIERS, reference: o.projectInput ? reference : undefined, signal: o.signal, onProgress: progress });
   } catch (err) {
     if (err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume/i.test(err.message)) {
       throw new KilnError('INVALID_INPUT', `the model generated no usable object for this input (${err.message}); try another seed or input`);
@@ -44,7 +46,8 @@ export async function generateFromCondition(
     mesh: recon.mesh,
     views: generated.views,
     seed: o.seed,
-    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast },
+    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast, projectInput: !!reference && o.projectInput },
+    reference: recon.reference ? { elevation: recon.reference.elevation, iou: Math.round(recon.reference.iou * 1000) / 1000, used: recon.reference.used } : undefined,
     model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 },
     timings,
   };

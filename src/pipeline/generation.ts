@@ -21,9 +21,11 @@ export interface GenerationOptions extends OperationOptions {
   resolution: number;
   /** Fewer steps, a coarser grid and a smaller texture: about half the time. */
   fast: boolean;
+  /** Image → 3D: also texture from the input photo itself, where it sees the surface. */
+  projectInput: boolean;
 }
 
-export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false };
+export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };
 
 /** What `--fast` changes. */
 export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as const;
@@ -40,6 +42,8 @@ export interface GenerationResult {
   seed?: number;
   options: Record<string, unknown>;
   model?: { name: string; sha256: string };
+  /** Where the input photo was placed on the mesh for texturing (image → 3D with projectInput). */
+  reference?: { elevation: number; iou: number; used: boolean };
   /** Seconds per stage. */
   timings: Record<string, number>;
 }

@@ -16,6 +16,6 @@ export async function imageTo3D(model: MultiViewModel, image: RasterImage, optio
     preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, signal: options.signal }),
   );
   progress({ stage: 'preprocess', fraction: 1 });
-  const result = await generateFromCondition(model, { image: input.condition }, options, timings, progress);
+  const result = await generateFromCondition(model, { image: input.condition }, options, timings, progress, input.cutout);
   return { ...result, input: { condition: input.condition, cutout: input.cutout, matte: input.matte } };
 }

@@ -4,6 +4,8 @@ import type { CalibratedView } from '../reconstruct/calibrated-view.js';
 import { reconstructGeometry, RECONSTRUCT_GEOMETRY_DEFAULTS } from '../reconstruct/reconstruct-geometry.js';
 import { bakeTexture, bakeVertexColors } from '../texture/bake-texture.js';
 import { unwrapUvAtlas } from '../texture/uv-atlas.js';
+import { alignReferenceView } from '../texture/reference-view.js';
+import type { RasterImage } from '../core/image.js';
 
 export interface ReconstructFromViewsOptions extends OperationOptions {
   /** Grid points along the volume's longest side (128 default, up to 256). */
@@ -18,6 +20,13 @@ export interface ReconstructFromViewsOptions extends OperationOptions {
   useDepth: boolean;
   /** Views allowed to disagree when carving: 0 for calibrated photos, 1 for generated views. */
   outlierViews: number;
+  /**
+   * The input photo (RGBA cut-out, seen from azimuth 0° at an unknown elevation) as an extra,
+   * sharper texture source: aligned to the mesh by silhouette and weighted `referenceWeight` times
+   * a generated view where it sees the surface.
+   */
+  reference?: RasterImage;
+  referenceWeight: number;
 }
 
 export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
@@ -27,12 +36,23 @@ export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
   colorMode: 'texture',
   useDepth: true,
   outlierViews: 0,
+  referenceWeight: 4,
 };
+
+/** Below this silhouette IoU the reference photo is not used for texture. */
+export const MIN_REFERENCE_IOU = 0.7;
+
+/** Orbit distance and field of view of a view on an orbit around the origin. */
+function orbitOf(view: CalibratedView): { distance: number; fov: number } {
+  return { distance: Math.hypot(...view.camera.position), fov: (view.camera.fovY * 180) / Math.PI };
+}
 
 export interface ReconstructionResult {
   mesh: Mesh;
   /** Seconds per stage. */
   timings: Record<string, number>;
+  /** Where the reference photo was placed, when one was given; `used` when it matched the mesh well enough to texture from. */
+  reference?: { elevation: number; iou: number; used: boolean; view: CalibratedView };
 }
 
 /**
@@ -50,6 +70,7 @@ export async function reconstructFromViews(views: CalibratedView[], options: Par
     timings[name] = (performance.now() - t) / 1000;
     return r;
   };
+  let reference: ReconstructionResult['reference'];
   let mesh = await timed('reconstruct', () =>
     reconstructGeometry(views, { resolution: o.resolution, faceBudget: o.faceBudget, useDepth: o.useDepth, outlierViews: o.outlierViews, signal: o.signal, onProgress: progress }),
   );
@@ -58,8 +79,17 @@ export async function reconstructFromViews(views: CalibratedView[], options: Par
   } else {
     mesh = await timed('unwrap', () => unwrapUvAtlas(mesh, { size: o.textureSize }));
     progress({ stage: 'unwrap', fraction: 1 });
-    mesh = await timed('texture', () => bakeTexture(mesh, views, { size: o.textureSize, signal: o.signal, onProgress: progress }));
+    const withReference = o.reference ? await timed('align', () => alignReferenceView(mesh, o.reference!, { ...orbitOf(views[0]), signal: o.signal })) : undefined;
+    // A photo that does not match the mesh's silhouette (a failed alignment) would paint the wrong place.
+    if (withReference) reference = { ...withReference, used: withReference.iou >= MIN_REFERENCE_IOU };
+    if (withReference && reference?.used) {
+      const sources = [...views, withReference.view];
+      const viewWeights = sources.map((_, j) => (j === views.length ? o.referenceWeight : 1));
+      mesh = await timed('texture', () => bakeTexture(mesh, sources, { size: o.textureSize, viewWeights, signal: o.signal, onProgress: progress }));
+    } else {
+      mesh = await timed('texture', () => bakeTexture(mesh, views, { size: o.textureSize, signal: o.signal, onProgress: progress }));
+    }
   }
   progress({ stage: 'texture', fraction: 1 });
-  return { mesh, timings };
+  return { mesh, timings, reference };
 }

@@ -85,6 +85,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
       options: result.options,
       model: result.model,
       matte: result.input?.matte,
+      reference: result.reference,
       timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },
       peakRssMB: Math.round(usage.maxRSS / 1024),
       mesh: { vertices: result.mesh.positions.length / 3, faces: result.mesh.indices.length / 3, textured: !!result.mesh.material?.baseColorTexture },

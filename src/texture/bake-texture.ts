@@ -12,6 +12,8 @@ import { ViewSampler } from './view-sampler.js';
 export interface BakeTextureOptions extends OperationOptions {
   /** Texture size in texels (square). */
   size: number;
+  /** Trust in each view, multiplying its weight (default 1 each): e.g. a sharp photo among blurry generated views. */
+  viewWeights?: number[];
 }
 
 export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024 };
@@ -31,6 +33,7 @@ export function bakeTexture(mesh: Mesh, views: CalibratedView[], options: Partia
   validateViews(views, 'bakeTexture');
   const size = o.size;
   const samplers = views.map((v) => new ViewSampler(v, mesh));
+  const trust = views.map((_, j) => o.viewWeights?.[j] ?? 1);
   const cover = rasterizeUvs(mesh, size);
   const color = new Float32Array(size * size * 3);
   const weight = new Float32Array(size * size);
@@ -58,8 +61,8 @@ export function bakeTexture(mesh: Mesh, views: CalibratedView[], options: Partia
       ny /= len;
       nz /= len;
       let r = 0, g = 0, bl = 0, wsum = 0;
-      for (const s of samplers) {
-        const w = s.sample(px, py, pz, nx, ny, nz, sample);
+      for (let j = 0; j < samplers.length; j++) {
+        const w = samplers[j].sample(px, py, pz, nx, ny, nz, sample) * trust[j];
         if (w <= 0) continue;
         r += sample[0] * w;
         g += sample[1] * w;
