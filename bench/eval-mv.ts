@@ -109,10 +109,14 @@ async function main(): Promise<void> {
   const cameras = rigCameras(m.rig, r);
   const presets: Record<string, Partial<GuidanceSchedule>> = {
     none: { preset: 'none' },
-    constant: { preset: 'constant', scale: 3 },
+    'constant 2': { preset: 'constant', scale: 2 },
+    'constant 3': { preset: 'constant', scale: 3 },
     'hunyuan-lite': { preset: 'hunyuan-lite' },
+    'adaptive 2': { preset: 'adaptive', scale: 2 },
+    'adaptive 4': { preset: 'adaptive', scale: 4 },
     default: m.guidance,
   };
+  const candidates = Object.keys(presets).filter((k) => k !== 'default');
   const results: Record<string, PresetResult> = Object.fromEntries(Object.keys(presets).map((k) => [k, emptyResult()]));
   const baseline = emptyResult();
   const text = { en: { f005: [] as number[], color: [] as number[] }, zh: { f005: [] as number[], color: [] as number[] } };
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
       baseline.chamfer.push(b.chamfer);
     }
     if (i < o.ablation) {
-      for (const name of ['none', 'constant', 'hunyuan-lite']) {
+      for (const name of candidates) {
         if (JSON.stringify(presets[name]) === JSON.stringify(presets.default) && i < o.count) continue;
         await imageTo3D(model, s, gtViews, cond, presets[name], o.seed + i, results[name]);
       }
@@ -156,7 +160,7 @@ async function main(): Promise<void> {
     if (!o.json && (i + 1) % 10 === 0) console.error(`eval:mv ${i + 1}/${n} objects, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   // Presets identical to the default share its numbers on the ablation subset.
-  for (const name of ['none', 'constant', 'hunyuan-lite']) {
+  for (const name of candidates) {
     if (results[name].psnr.length === 0) {
       const d = results.default;
       const k = Math.min(o.ablation, d.psnr.length);

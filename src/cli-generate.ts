@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { KilnError, describeError } from './core/errors.js';
 import { readImage } from './core/image.js';
-import { GUIDANCE_DEFAULTS, type GuidancePresetName } from './diffusion/guidance.js';
+import { GUIDANCE_DEFAULTS, GUIDANCE_PRESETS, type GuidancePresetName } from './diffusion/guidance.js';
 import { loadMultiViewModel } from './diffusion/multiview-model.js';
 import { defaultModelDir } from './diffusion/model-manifest.js';
 import { imageTo3D } from './pipeline/image-to-3d.js';
@@ -51,7 +51,6 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
   }
 }
 
-const PRESETS: GuidancePresetName[] = ['none', 'constant', 'hunyuan-lite'];
 
 /**
  * Runs image → 3D or text → 3D for the CLI: loads the model, drives the pipeline with a progress
@@ -62,7 +61,7 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   parseFormats(opts.format); // fail on a bad --format before loading anything
   let guidance: GenerationOptions['guidance'];
   if (opts.cfg !== undefined) {
-    if (!PRESETS.includes(opts.cfg as GuidancePresetName)) throw new KilnError('INVALID_INPUT', `--cfg must be one of ${PRESETS.join(', ')}, got '${opts.cfg}'`);
+    if (!GUIDANCE_PRESETS.includes(opts.cfg as GuidancePresetName)) throw new KilnError('INVALID_INPUT', `--cfg must be one of ${GUIDANCE_PRESETS.join(', ')}, got '${opts.cfg}'`);
     guidance = { preset: opts.cfg as GuidancePresetName, scale: opts.cfgScale ?? GUIDANCE_DEFAULTS.scale };
   }
   if (kind === 'text' && !input.trim()) throw new KilnError('INVALID_INPUT', 'text: the prompt is empty; say what to make, e.g. "a red mug"');

@@ -6,11 +6,13 @@ import { KilnError } from '../core/errors.js';
  * (t = 1 is pure noise, t = 0 clean data, so `t/T` of the papers is `t` here) and `S_v` the view.
  * `w = 1` means the conditional prediction alone (no guidance).
  */
-export type GuidancePresetName = 'none' | 'constant' | 'hunyuan-lite';
+export type GuidancePresetName = 'none' | 'constant' | 'hunyuan-lite' | 'adaptive';
+
+export const GUIDANCE_PRESETS: readonly GuidancePresetName[] = Object.freeze(['none', 'constant', 'hunyuan-lite', 'adaptive']);
 
 export interface GuidanceSchedule {
   preset: GuidancePresetName;
-  /** Scale for `constant` (w = scale for every view and time). */
+  /** `constant`: w = scale for every view and time; `adaptive`: the peak weight (front view, t = 1). */
   scale: number;
 }
 
@@ -25,8 +27,18 @@ export function hunyuanLiteTimeFactor(t: number): number {
 }
 
 /**
+ * `adaptive`: hunyuan-lite's shape over time and views, rescaled so that its peak (the input view
+ * at t = 1) is `scale` instead of 18: w = 1 + (scale − 1) · (S_v / 3) · (g(t) / 6). A small model
+ * over-saturates and carves thin parts under lite's large weights, yet still needs guidance early,
+ * when the coarse shape is decided; this keeps the schedule and chooses its strength by measurement.
+ */
+export function adaptiveWeight(scale: number, t: number, slot: number): number {
+  return 1 + (scale - 1) * (HUNYUAN_LITE_VIEW_SCALES[slot] / 3) * (hunyuanLiteTimeFactor(t) / 6);
+}
+
+/**
  * The guidance weight for view `view` (index into the rig) at time `t` ∈ [0, 1]. For rigs other
- * than six views, `hunyuan-lite` reads the scale of the nearest of its six azimuth slots.
+ * than six views, `hunyuan-lite` and `adaptive` read the scale of the nearest of its six azimuth slots.
  */
 export function guidanceWeight(schedule: Partial<GuidanceSchedule>, t: number, view: number, viewCount = 6): number {
   const s = { ...GUIDANCE_DEFAULTS, ...schedule };
@@ -41,7 +53,11 @@ export function guidanceWeight(schedule: Partial<GuidanceSchedule>, t: number, v
       const slot = Math.round((view / viewCount) * 6) % 6;
       return HUNYUAN_LITE_VIEW_SCALES[slot] * hunyuanLiteTimeFactor(t);
     }
+    case 'adaptive': {
+      if (!(s.scale >= 0 && Number.isFinite(s.scale))) throw new KilnError('INVALID_INPUT', `guidanceWeight: scale must be ≥ 0, got ${s.scale}`);
+      return adaptiveWeight(s.scale, t, Math.round((view / viewCount) * 6) % 6);
+    }
     default:
-      throw new KilnError('INVALID_INPUT', `guidanceWeight: unknown preset '${String(s.preset)}' (none, constant, hunyuan-lite)`);
+      throw new KilnError('INVALID_INPUT', `guidanceWeight: unknown preset '${String(s.preset)}' (${GUIDANCE_PRESETS.join(', ')})`);
   }
 }

@@ -38,7 +38,7 @@ export const ModelManifestSchema = z.object({
   parametrisation: z.literal('x0'),
   objective: z.string(),
   sampler: z.object({ solver: z.enum(['euler', 'heun']), steps: z.number().int().positive(), tMin: z.number().positive().lt(1) }),
-  guidance: z.object({ preset: z.enum(['none', 'constant', 'hunyuan-lite']), scale: z.number().nonnegative().optional() }),
+  guidance: z.object({ preset: z.enum(['none', 'constant', 'hunyuan-lite', 'adaptive']), scale: z.number().nonnegative().optional() }),
   /** A fixed input and the exporter's outputs for it, to check that onnxruntime reproduces PyTorch. */
   probe: z.object({ t: z.array(z.number()), image_mask: z.array(z.number()), tokens0: z.array(z.number().int()), x0_first: z.array(z.number()), x0_mean: z.number(), x0_abs_mean: z.number() }).passthrough().optional(),
   training: z.record(z.string(), z.unknown()),

@@ -28,6 +28,10 @@ describe('time-space adaptive guidance', () => {
     expect(guidanceWeight({ preset: 'hunyuan-lite' }, 0, 3)).toBeCloseTo(1, 10);
     expect(guidanceWeight({ preset: 'hunyuan-lite' }, 0.5, 1)).toBeCloseTo(2.5 * ((2 + 16 / 32) / 3), 10);
     expect(hunyuanLiteTimeFactor(0)).toBeCloseTo(2 / 3, 12);
+    // adaptive: lite's shape with its peak (input view, t = 1) moved to `scale`.
+    expect(guidanceWeight({ preset: 'adaptive', scale: 4 }, 1, 0)).toBeCloseTo(4, 10);
+    expect(guidanceWeight({ preset: 'adaptive', scale: 4 }, 0, 3)).toBeCloseTo(1 + 3 * 0.5 * (1 / 9), 10);
+    expect(guidanceWeight({ preset: 'adaptive', scale: 1 }, 0.6, 2)).toBe(1);
     expect(() => guidanceWeight({ preset: 'constant' }, 1.5, 0)).toThrow(/t must be in/);
     expect(() => guidanceWeight({ preset: 'loud' as never }, 0.5, 0)).toThrow(/unknown preset/);
   });
