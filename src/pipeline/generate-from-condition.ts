@@ -7,6 +7,8 @@ import { FAST_OVERRIDES, GENERATION_DEFAULTS, pipelineProgress, timed, type Gene
 
 /** Generated views may drift; one of them may disagree with the rest without carving the object away. */
 export const GENERATED_VIEW_OUTLIERS = 1;
+/** The most views the pipeline lets be outvoted before it calls a generation unusable. */
+export const MAX_GENERATED_VIEW_OUTLIERS = 2;
 
 /**
  * The part image → 3D and text → 3D share: multi-view diffusion from a condition, then
@@ -32,21 +34,30 @@ export async function generateFromCondition(
   const generated = await timed(timings, 'diffusion', () =>
     generateViews(model, condition, { seed: o.seed, steps, guidance, solver: o.solver, signal: o.signal, onProgress: progress }),
   );
+  const unusable = (err: unknown) => err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume|do not intersect/i.test(err.message);
   let recon;
-  try {
-    recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews: GENERATED_VIEW_OUTLIERS, reference: o.projectInput ? reference : undefined, signal: o.signal, onProgress: progress });
-  } catch (err) {
-    if (err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume/i.test(err.message)) {
-      throw new KilnError('INVALID_INPUT', `the model generated no usable object for this input (${err.message}); try another seed or input`);
+  let outlierViews = GENERATED_VIEW_OUTLIERS;
+  for (;;) {
+    try {
+      recon = await reconstructFromViews(generated.views, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews, reference: o.projectInput ? reference : undefined, signal: o.signal, onProgress: progress });
+      break;
+    } catch (err) {
+      // Views that disagree too much to share any volume: let one more of them be outvoted before
+      // giving up (two of six is the most that still leaves a majority to carve with).
+      if (unusable(err) && outlierViews < MAX_GENERATED_VIEW_OUTLIERS) {
+        outlierViews++;
+        continue;
+      }
+      if (unusable(err)) throw new KilnError('INVALID_INPUT', `the model generated no usable object for this input (${(err as Error).message}); try another seed or input`);
+      throw err;
     }
-    throw err;
   }
   Object.assign(timings, recon.timings);
   return {
     mesh: recon.mesh,
     views: generated.views,
     seed: o.seed,
-    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast, projectInput: !!reference && o.projectInput },
+    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast, projectInput: !!reference && o.projectInput, outlierViews },
     reference: recon.reference ? { elevation: recon.reference.elevation, iou: Math.round(recon.reference.iou * 1000) / 1000, used: recon.reference.used } : undefined,
     model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 },
     timings,
