@@ -134,9 +134,40 @@ export function createProgram(): Command {
 
   program
     .command('serve')
-    .description('start the HTTP service and web app')
-    .option('--port <port>', 'port to listen on', positiveInt(65535), 8080)
-    .action(notAvailable('serve', 'the HTTP service'));
+    .description('start the HTTP service (job API, event streams, OpenAPI docs at /api/docs)')
+    .option('--port <port>', 'port to listen on (0: any free port)', nonNegativeInt, 8080)
+    .option('--host <host>', 'interface to listen on (0.0.0.0 for every one)', '127.0.0.1')
+    .option('--data <dir>', 'data folder: one directory per job', 'data')
+    .option('--concurrency <n>', 'generations at once, one worker thread each', positiveInt(64), 1)
+    .option('--max-queue <n>', 'waiting jobs before new ones get 429', positiveInt(100000), 50)
+    .option('--max-upload-mb <n>', 'upload limit per file in MB', positiveNumber, 20)
+    .option('--rate-limit <n>', 'write requests per client per minute', positiveInt(1_000_000), 60)
+    .option('--keep <n>', 'finished jobs to keep (oldest are deleted)', positiveInt(1_000_000), 500)
+    .option('--model <dir>', 'model folder (default: the embedded model)')
+    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; model?: string }) => {
+      const { createKilnServer } = await import('../server/app.js');
+      const server = await createKilnServer({
+        port: opts.port,
+        host: opts.host,
+        dataDir: resolve(opts.data),
+        concurrency: opts.concurrency,
+        maxQueue: opts.maxQueue,
+        maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
+        writeRateLimit: opts.rateLimit,
+        maxJobs: opts.keep,
+        modelDir: opts.model,
+      });
+      const port = await server.listen();
+      process.stdout.write(`kiln: serving on http://${opts.host}:${port} (API docs at /api/docs, data in ${resolve(opts.data)})\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.stdout.write('kiln: shutting down; running jobs will resume on the next start\n');
+          server.close().then(done, done);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
 
   program
     .command('render')

@@ -67,7 +67,7 @@ export async function reconstructFromViews(views: CalibratedView[], options: Par
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     const r = await f();
-    timings[name] = (performance.now() - t) / 1000;
+    timings[name] = Math.round(performance.now() - t) / 1000;
     return r;
   };
   let reference: ReconstructionResult['reference'];

@@ -53,6 +53,15 @@ describe('kiln image / text', () => {
     expect(existsSync(join(dir, 'a', 'model.obj'))).toBe(false);
   });
 
+  test('demo (what npm start runs) generates from the bundled sample and says where the files are', () => {
+    const out = join(tempDir(), 'demo');
+    const r = kiln('demo', '-o', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(out);
+    expect(r.stdout).toMatch(/Open model\.glb/);
+    for (const f of ['model.glb', 'preview.gif', 'report.json']) expect(existsSync(join(out, f))).toBe(true);
+  });
+
   test('bad input: one line, non-zero exit, nothing written', () => {
     const dir = tempDir();
     const notImage = join(dir, 'notes.png');

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { DEFAULT_MAX_PIXELS } from '../src/core/image.js';
+import { defaultModelDir } from '../src/diffusion/model-manifest.js';
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  /** Data folder: one directory per job. */
+  dataDir: string;
+  modelDir: string;
+  /** Generations at once, each in its own worker thread (1 on 2 cores: one generation uses both). */
+  concurrency: number;
+  /** onnxruntime threads per worker. */
+  threads: number;
+  /** Waiting jobs beyond which submissions get 429. */
+  maxQueue: number;
+  /** Upload limit per file, bytes. */
+  maxUploadBytes: number;
+  /** Decoded pixel limit per image. */
+  maxPixels: number;
+  /** Views per views job. */
+  maxViews: number;
+  /** Retention: finished jobs kept, and their maximum age in days. */
+  maxJobs: number;
+  maxAgeDays: number;
+  /** Refuse new jobs with 503 below this much free disk. */
+  minFreeBytes: number;
+  /** Write requests (POST, DELETE) per client per minute. */
+  writeRateLimit: number;
+  /** Bearer token required for write requests; none when undefined. */
+  apiKey?: string;
+  /** Allowed CORS origin(s); CORS is off when undefined. */
+  corsOrigin?: string;
+  /** Seconds a client has to send a request (SSE streams are not cut by it). */
+  requestTimeoutSeconds: number;
+}
+
+export const SERVER_DEFAULTS: ServerOptions = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: join(process.cwd(), 'data'),
+  modelDir: defaultModelDir(),
+  concurrency: 1,
+  threads: 2,
+  maxQueue: 50,
+  maxUploadBytes: 20 * 1024 * 1024,
+  maxPixels: Math.min(DEFAULT_MAX_PIXELS, 40_000_000),
+  maxViews: 12,
+  maxJobs: 500,
+  maxAgeDays: 30,
+  minFreeBytes: 512 * 1024 * 1024,
+  writeRateLimit: 60,
+  apiKey: process.env.KILN_API_KEY || undefined,
+  corsOrigin: process.env.KILN_CORS_ORIGIN || undefined,
+  requestTimeoutSeconds: 60,
+};

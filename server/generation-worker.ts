@@ -1,0 +1,80 @@
+/**
+ * A generation worker thread: loads the model once, then runs one job at a time (image → 3D, text →
+ * 3D or views → 3D, then the outputs), posting progress to the server. Runs off the HTTP thread so
+ * the API stays responsive while the CPU is busy.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CancelledError, KilnError, describeError } from '../src/core/errors.js';
+import { readImage } from '../src/core/image.js';
+import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
+import type { GenerationOptions, GenerationResult } from '../src/pipeline/generation.js';
+import { imageTo3D } from '../src/pipeline/image-to-3d.js';
+import { textTo3D } from '../src/pipeline/text-to-3d.js';
+import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
+import { writeOutputs } from '../src/pipeline/write-outputs.js';
+import { GUIDANCE_DEFAULTS, type GuidancePresetName } from '../src/diffusion/guidance.js';
+import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
+
+const { modelDir, threads, maxPixels } = workerData as { modelDir: string; threads: number; maxPixels: number };
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+const controllers = new Map<string, AbortController>();
+let model: MultiViewModel;
+
+async function run(job: WorkerJob): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(job.id, controller);
+  let lastPost = 0;
+  let lastStage = '';
+  const onProgress = (e: { stage: string; fraction: number }) => {
+    const now = performance.now();
+    // Stage changes always go out; progress within a stage at most ten times a second.
+    if (e.stage === lastStage && now - lastPost < 100 && e.fraction < 1) return;
+    lastStage = e.stage;
+    lastPost = now;
+    post({ type: 'progress', id: job.id, stage: e.stage, fraction: e.fraction });
+  };
+  try {
+    const o = job.options;
+    let result: GenerationResult;
+    if (job.kind === 'views') {
+      const photos = [];
+      for (const input of job.inputs) photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0 });
+      result = await viewsTo3D(photos, { faceBudget: o.faces, textureSize: o.textureSize, signal: controller.signal, onProgress });
+    } else {
+      const options: Partial<GenerationOptions> = {
+        seed: o.seed ?? 0,
+        steps: o.steps,
+        guidance: o.cfg ? { preset: o.cfg as GuidancePresetName, scale: o.cfgScale ?? GUIDANCE_DEFAULTS.scale } : undefined,
+        faceBudget: o.faces,
+        textureSize: o.textureSize,
+        fast: !!o.fast,
+        signal: controller.signal,
+        onProgress,
+      };
+      result = job.kind === 'image'
+        ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels }), options)
+        : await textTo3D(model, job.prompt ?? '', options);
+    }
+    onProgress({ stage: 'export', fraction: 0.97 });
+    const report = await writeOutputs(result, job.outDir, { formats: o.formats ?? ['glb', 'obj'], preview: true, signal: controller.signal, report: { command: job.kind, job: job.id } });
+    post({ type: 'done', id: job.id, report });
+  } catch (err) {
+    if (err instanceof CancelledError || controller.signal.aborted) post({ type: 'cancelled', id: job.id });
+    else post({ type: 'failed', id: job.id, code: err instanceof KilnError ? err.code : 'INTERNAL', message: describeError(err) });
+  } finally {
+    controllers.delete(job.id);
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'run') void run(m.job);
+  else if (m.type === 'cancel') controllers.get(m.id)?.abort();
+});
+
+try {
+  model = await loadMultiViewModel(modelDir, { threads });
+  post({ type: 'ready', model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 } });
+} catch (err) {
+  post({ type: 'load-failed', message: describeError(err) });
+}

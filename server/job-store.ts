@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../src/core/fs.js';
+import { createLogger } from '../src/core/logger.js';
+import { FINISHED_STATES, JOB_ID_PATTERN, JobSchema, type Job } from './schemas.js';
+
+const log = createLogger('job-store');
+
+/** A time-sortable id: base-36 milliseconds, then 32 random bits. */
+export function newJobId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Durable job storage: `<data>/jobs/<id>/job.json` (written atomically), the uploads in `input/`,
+ * the outputs in `out/` (written by `writeOutputs`, which stages them and moves them in only when
+ * complete). A job directory without `job.json` is an interrupted submission and is removed when
+ * the store opens. Jobs are also kept in memory, so reads never touch the disk.
+ */
+export class JobStore {
+  private readonly jobs = new Map<string, Job>();
+  private readonly writes = new Map<string, Promise<void>>();
+
+  private constructor(readonly root: string) {}
+
+  static async open(root: string): Promise<JobStore> {
+    const store = new JobStore(root);
+    await mkdir(join(root, 'jobs'), { recursive: true });
+    for (const id of await readdir(join(root, 'jobs'))) {
+      if (!JOB_ID_PATTERN.test(id)) continue;
+      try {
+        const job = JobSchema.parse(JSON.parse(await readFile(join(store.jobDir(id), 'job.json'), 'utf8')));
+        store.jobs.set(id, job);
+      } catch (err) {
+        log.warn({ id, err: String(err) }, 'removing a job folder without a readable job.json');
+        await rm(store.jobDir(id), { recursive: true, force: true });
+      }
+    }
+    return store;
+  }
+
+  jobDir(id: string): string {
+    if (!JOB_ID_PATTERN.test(id)) throw new Error(`invalid job id ${id}`);
+    return join(this.root, 'jobs', id);
+  }
+
+  inputDir(id: string): string {
+    return join(this.jobDir(id), 'input');
+  }
+
+  outDir(id: string): string {
+    return join(this.jobDir(id), 'out');
+  }
+
+  /** Writes the uploads, then `job.json`: a job exists once its record does. */
+  async create(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<void> {
+    await mkdir(this.inputDir(job.id), { recursive: true });
+    for (const u of uploads) await writeFileAtomic(join(this.inputDir(job.id), u.name), u.data);
+    await this.save(job);
+  }
+
+  /**
+   * Updates the job in memory at once and on disk in order: writes of one job are chained, so the
+   * file always ends with the latest state even when progress updates overlap.
+   */
+  save(job: Job): Promise<void> {
+    this.jobs.set(job.id, job);
+    const previous = this.writes.get(job.id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      // A job deleted meanwhile must not be resurrected by a late write.
+      if (this.jobs.get(job.id) !== job) return;
+      await writeFileAtomic(join(this.jobDir(job.id), 'job.json'), JSON.stringify(job, null, 2) + '\n');
+    });
+    const settled = next.catch((err) => log.error({ id: job.id, err: String(err) }, 'could not write job.json'));
+    this.writes.set(job.id, settled);
+    void settled.then(() => {
+      if (this.writes.get(job.id) === settled) this.writes.delete(job.id);
+    });
+    return next;
+  }
+
+  get(id: string): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Newest first. */
+  list(): Job[] {
+    return [...this.jobs.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1));
+  }
+
+  async remove(id: string): Promise<void> {
+    this.jobs.delete(id);
+    await this.writes.get(id);
+    await rm(this.jobDir(id), { recursive: true, force: true });
+  }
+
+  /** Deletes finished jobs beyond the newest `maxJobs` and those finished more than `maxAgeMs` ago. */
+  async prune(maxJobs: number, maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    const finished = this.list().filter((j) => FINISHED_STATES.includes(j.state));
+    const doomed = finished.filter((j, i) => i >= maxJobs || now - Date.parse(j.finishedAt ?? j.createdAt) > maxAgeMs);
+    for (const j of doomed) await this.remove(j.id);
+    return doomed.map((j) => j.id);
+  }
+
+  /** Free bytes on the data folder's file system. */
+  async freeBytes(): Promise<number> {
+    const s = await statfs(this.root);
+    return s.bavail * s.bsize;
+  }
+}

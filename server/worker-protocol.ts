@@ -1,0 +1,22 @@
+import type { JobOptions } from './schemas.js';
+
+/** What the server asks a generation worker to do. */
+export interface WorkerJob {
+  id: string;
+  kind: 'image' | 'text' | 'views';
+  prompt?: string;
+  /** Absolute paths of the uploads, with their angles for views jobs. */
+  inputs: { path: string; azimuth?: number; elevation?: number }[];
+  options: JobOptions;
+  outDir: string;
+}
+
+export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; id: string };
+
+export type FromWorker =
+  | { type: 'ready'; model: { name: string; sha256: string } }
+  | { type: 'load-failed'; message: string }
+  | { type: 'progress'; id: string; stage: string; fraction: number }
+  | { type: 'done'; id: string; report: Record<string, unknown> }
+  | { type: 'failed'; id: string; code: string; message: string }
+  | { type: 'cancelled'; id: string };
