@@ -65,11 +65,11 @@ function numberList(name: string, value: string | undefined, count: number, fall
   return list;
 }
 
-function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string[] = []): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new ApiError(400, 'INVALID_REQUEST', `${first.path.map(String).join('.') || 'body'}: ${first.message}`);
+    throw new ApiError(400, 'INVALID_REQUEST', `${[...prefix, ...first.path.map(String)].join('.') || 'body'}: ${first.message}`);
   }
   return r.data;
 }
@@ -188,7 +188,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
           } catch {
             throw new ApiError(400, 'INVALID_REQUEST', 'options: not valid JSON');
           }
-          jobOptions = parseBody(JobOptionsSchema, parsed);
+          jobOptions = parseBody(JobOptionsSchema, parsed, ['options']);
         }
         const image = files.image?.[0];
         const views = files.views ?? [];

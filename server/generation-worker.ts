@@ -26,6 +26,8 @@ async function run(job: WorkerJob): Promise<void> {
   controllers.set(job.id, controller);
   let lastPost = 0;
   let lastStage = '';
+  // The pipeline's stages take the first 90 %; writing the outputs (export, preview) the rest.
+  const onPipelineProgress = (e: { stage: string; fraction: number }) => onProgress({ stage: e.stage, fraction: 0.9 * e.fraction });
   const onProgress = (e: { stage: string; fraction: number }) => {
     const now = performance.now();
     // Stage changes always go out; progress within a stage at most ten times a second.
@@ -40,7 +42,7 @@ async function run(job: WorkerJob): Promise<void> {
     if (job.kind === 'views') {
       const photos = [];
       for (const input of job.inputs) photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0 });
-      result = await viewsTo3D(photos, { faceBudget: o.faces, textureSize: o.textureSize, signal: controller.signal, onProgress });
+      result = await viewsTo3D(photos, { faceBudget: o.faces, textureSize: o.textureSize, signal: controller.signal, onProgress: onPipelineProgress });
     } else {
       const options: Partial<GenerationOptions> = {
         seed: o.seed ?? 0,
@@ -50,13 +52,13 @@ async function run(job: WorkerJob): Promise<void> {
         textureSize: o.textureSize,
         fast: !!o.fast,
         signal: controller.signal,
-        onProgress,
+        onProgress: onPipelineProgress,
       };
       result = job.kind === 'image'
         ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels }), options)
         : await textTo3D(model, job.prompt ?? '', options);
     }
-    onProgress({ stage: 'export', fraction: 0.97 });
+    onProgress({ stage: 'export', fraction: 0.9 });
     const report = await writeOutputs(result, job.outDir, { formats: o.formats ?? ['glb', 'obj'], preview: true, signal: controller.signal, report: { command: job.kind, job: job.id } });
     post({ type: 'done', id: job.id, report });
   } catch (err) {

@@ -143,8 +143,9 @@ export function createProgram(): Command {
     .option('--max-upload-mb <n>', 'upload limit per file in MB', positiveNumber, 20)
     .option('--rate-limit <n>', 'write requests per client per minute', positiveInt(1_000_000), 60)
     .option('--keep <n>', 'finished jobs to keep (oldest are deleted)', positiveInt(1_000_000), 500)
+    .option('--min-free-mb <n>', 'refuse new jobs (503) below this much free disk', positiveNumber, 512)
     .option('--model <dir>', 'model folder (default: the embedded model)')
-    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; model?: string }) => {
+    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; model?: string }) => {
       const { createKilnServer } = await import('../server/app.js');
       const server = await createKilnServer({
         port: opts.port,
@@ -155,6 +156,7 @@ export function createProgram(): Command {
         maxUploadBytes: Math.round(opts.maxUploadMb * 1024 * 1024),
         writeRateLimit: opts.rateLimit,
         maxJobs: opts.keep,
+        minFreeBytes: Math.round(opts.minFreeMb * 1024 * 1024),
         modelDir: opts.model,
       });
       const port = await server.listen();

@@ -1,0 +1,281 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { validateGlb } from '../../src/export/validate-glb.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+
+// The real service, as `kiln serve` starts it, on a loopback port; requests with fetch.
+
+interface Running {
+  url: string;
+  proc: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const started: Running[] = [];
+
+function serve(data: string, args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
+  const proc = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kiln.js'), 'serve', '--port', '0', '--data', data, ...args], {
+    env: { ...process.env, KILN_LOG_LEVEL: 'silent', ...env },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        const running: Running = {
+          url: m[1],
+          proc,
+          stop: (signal = 'SIGTERM') => new Promise((done) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return done(proc.exitCode);
+            proc.once('exit', (code) => done(code));
+            proc.kill(signal);
+          }),
+        };
+        started.push(running);
+        resolve(running);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
+  });
+}
+
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop('SIGKILL')));
+});
+
+const SAMPLE = readFileSync(join(REPO_ROOT, 'assets', 'samples', 'red-mug.png'));
+
+function imageForm(bytes: Uint8Array, options?: object, name = 'photo.png'): FormData {
+  const form = new FormData();
+  form.append('image', new Blob([bytes]), name);
+  if (options) form.append('options', JSON.stringify(options));
+  return form;
+}
+
+async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
+/** Reads a job's event stream until it ends; returns the events. */
+async function events(url: string, lastEventId?: number): Promise<{ id: number; type: string; data: any }[]> {
+  const res = await fetch(url, { headers: lastEventId ? { 'Last-Event-ID': String(lastEventId) } : {} });
+  expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const text = await res.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('event:'))
+    .map((block) => {
+      const field = (k: string) => block.split('\n').find((l) => l.startsWith(`${k}: `))!.slice(k.length + 2);
+      return { id: Number(field('id')), type: field('event'), data: JSON.parse(field('data')) };
+    });
+}
+
+async function waitFor(url: string, states: string[], timeoutMs = 60000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await json(await fetch(url));
+    if (states.includes(job.state)) return job;
+    if (Date.now() > deadline) throw new Error(`job still ${job.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A PNG whose header claims width × height, with no pixel data worth the name. */
+function claimedPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from([120, 156, 3, 0, 0, 0, 0, 1])), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('kiln serve', () => {
+  test('image → 3D: 202 with links, progress events in order, a valid GLB, listed newest first', async () => {
+    const s = await serve(tempDir());
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    expect(await json(await fetch(`${s.url}/readyz`))).toMatchObject({ status: 'ready' });
+    const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: imageForm(SAMPLE, { fast: true, formats: ['glb', 'stl'] }) });
+    expect(res.status).toBe(202);
+    const job = await json(res);
+    expect(res.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(job.kind).toBe('image');
+    const evs = await events(`${s.url}${job.links.events}`);
+    expect(evs.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'started', 'stage', 'done']));
+    expect(evs.at(-1)!.type).toBe('done');
+    const ids = evs.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const fractions = evs.filter((e) => e.type === 'stage' || e.type === 'progress').map((e) => e.data.progress);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(evs.filter((e) => e.type === 'stage').map((e) => e.data.stage)).toEqual(expect.arrayContaining(['preprocess', 'diffusion', 'reconstruct', 'texture']));
+    // Resuming after an event replays only what came after it.
+    const resumed = await events(`${s.url}${job.links.events}`, ids.at(-2));
+    expect(resumed.map((e) => e.id)).toEqual([ids.at(-1)]);
+
+    const done = await json(await fetch(`${s.url}/api/v1/jobs/${job.id}`));
+    expect(done.state).toBe('succeeded');
+    expect(done.files).toEqual(expect.arrayContaining(['model.glb', 'model.stl', 'preview.gif', 'input.png', 'views.png']));
+    expect(done.timings.diffusion).toBeGreaterThan(0);
+    const glb = await fetch(`${s.url}${done.links.files['model.glb']}`);
+    expect(glb.headers.get('content-type')).toBe('model/gltf-binary');
+    expect((await validateGlb(new Uint8Array(await glb.arrayBuffer()))).errors).toBe(0);
+
+    const text = await json(await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: '一个红色的杯子', options: { fast: true, seed: 3 } }) }));
+    expect(text.kind).toBe('text');
+    const list = await json(await fetch(`${s.url}/api/v1/jobs?limit=1`));
+    expect(list.total).toBe(2);
+    expect(list.jobs.map((j: any) => j.id)).toEqual([text.id]);
+    expect(list.next).toBe('/api/v1/jobs?limit=1&offset=1');
+    expect((await json(await fetch(`${s.url}${list.next}`))).jobs[0].id).toBe(job.id);
+    await waitFor(`${s.url}/api/v1/jobs/${text.id}`, ['succeeded', 'failed']);
+
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toMatch(/kiln_jobs\{state="succeeded"\} [12]/);
+    expect(metrics).toMatch(/kiln_stage_duration_seconds_bucket\{le="[\d.]+",stage="diffusion"\}/);
+    expect(metrics).toMatch(/kiln_queue_length 0/);
+    const doc = await json(await fetch(`${s.url}/api/openapi.json`));
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs', '/api/v1/jobs/{id}/events']));
+    expect(doc.components.schemas.JobOptions.properties.steps.maximum).toBe(200);
+    expect(await (await fetch(`${s.url}/api/docs`)).text()).toMatch(/POST \/api\/v1\/jobs/);
+
+    expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`)).status).toBe(404);
+    expect(await s.stop()).toBe(0);
+  });
+
+  test('bad input: the right status, a stable code and a message; nothing is queued', async () => {
+    const data = tempDir();
+    const s = await serve(data, ['--max-upload-mb', '1']);
+    const post = (body: string | FormData, headers: Record<string, string> = {}) => fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body, headers });
+    const postJson = (value: unknown) => post(JSON.stringify(value), { 'content-type': 'application/json' });
+    const expectError = async (res: Response | Promise<Response>, status: number, code: string, message?: RegExp) => {
+      const r = await res;
+      expect(r.status).toBe(status);
+      const body = await json(r);
+      expect(body.error.code).toBe(code);
+      expect(typeof body.error.message).toBe('string');
+      if (message) expect(body.error.message).toMatch(message);
+      expect(JSON.stringify(body)).not.toMatch(/\s+at \w/);
+    };
+    await expectError(postJson({ prompt: '   ' }), 400, 'EMPTY_PROMPT');
+    await expectError(postJson({ prompt: 5 }), 400, 'INVALID_REQUEST', /prompt/);
+    await expectError(postJson({ prompt: 'a mug', options: { steps: 'many' } }), 400, 'INVALID_REQUEST', /options\.steps/);
+    await expectError(postJson({ prompt: 'a mug', colour: 'red' }), 400, 'INVALID_REQUEST');
+    await expectError(post('{"prompt": ', { 'content-type': 'application/json' }), 400, 'INVALID_REQUEST', /not valid JSON/);
+    await expectError(postJson({ prompt: 'zzqx blorf' }), 422, 'UNKNOWN_WORDS', /knows none of the words/);
+    await expectError(post('a red mug', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(post(imageForm(new Uint8Array(0))), 400, 'EMPTY_FILE');
+    await expectError(post(imageForm(Buffer.from('this is text, not a PNG'), undefined, 'notes.png')), 415, 'UNSUPPORTED_MEDIA_TYPE', /not a readable image/);
+    await expectError(post(imageForm(claimedPng(30000, 30000))), 413, 'TOO_LARGE', /30000×30000/);
+    await expectError(post(imageForm(new Uint8Array(2 * 1024 * 1024).fill(7))), 413, 'TOO_LARGE');
+    await expectError(post(imageForm(SAMPLE, { fast: 'yes' })), 400, 'INVALID_REQUEST', /options\.fast/);
+    const views = new FormData();
+    views.append('views', new Blob([SAMPLE]), 'a.png');
+    views.append('views', new Blob([SAMPLE]), 'b.png');
+    views.append('azimuths', '0');
+    await expectError(post(views), 400, 'INVALID_REQUEST', /azimuths: expected 2/);
+    // Ids: unknown, malformed, traversal; files: only known output names.
+    await expectError(fetch(`${s.url}/api/v1/jobs/mwt00000-00000000`), 404, 'NOT_FOUND');
+    await expectError(fetch(`${s.url}/api/v1/jobs/not-an-id`), 400, 'INVALID_ID');
+    await expectError(fetch(`${s.url}/api/v1/jobs/..%2F..%2Fetc/files/passwd`), 400, 'INVALID_ID');
+    await expectError(fetch(`${s.url}/api/v1/jobs/mwt00000-00000000/files/..%2Fjob.json`), 404, 'NOT_FOUND');
+    await expectError(fetch(`${s.url}/api/v1/jobs?limit=1000`), 400, 'INVALID_REQUEST');
+    await expectError(fetch(`${s.url}/api/v1/nothing`), 404, 'NOT_FOUND');
+    expect((await json(await fetch(`${s.url}/api/v1/jobs`))).total).toBe(0);
+    expect(readdirSync(join(data, 'jobs'))).toEqual([]);
+    // Security headers; CORS is off by default.
+    const h = await fetch(`${s.url}/api/v1/jobs`, { headers: { Origin: 'https://elsewhere.example' } });
+    expect(h.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(h.headers.get('access-control-allow-origin')).toBeNull();
+    await s.stop();
+  });
+
+  test('cancel while running; the queue refuses beyond its length with 429 and Retry-After; the API key guards writes', async () => {
+    const s = await serve(tempDir(), ['--max-queue', '1'], { KILN_API_KEY: 'sesame' });
+    const auth = { authorization: 'Bearer sesame', 'content-type': 'application/json' };
+    const submit = (prompt: string, options: object, headers: Record<string, string> = auth) =>
+      fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ prompt, options }) });
+    expect((await submit('a red mug', {}, { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await submit('a red mug', {}, { authorization: 'Bearer wrong', 'content-type': 'application/json' })).status).toBe(401);
+    const slow = await json(await submit('a red mug', { steps: 200 }));
+    const waiting = await json(await submit('a blue vase', { fast: true }));
+    const refused = await submit('a green chair', { fast: true });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await json(refused)).error.code).toBe('QUEUE_FULL');
+    // The slow job is running: cancel it and watch it stop; the waiting one then runs.
+    await waitFor(`${s.url}/api/v1/jobs/${slow.id}`, ['running']);
+    expect((await fetch(`${s.url}/api/v1/jobs/${slow.id}`, { method: 'DELETE', headers: auth })).status).toBe(409);
+    expect((await fetch(`${s.url}/api/v1/jobs/${slow.id}/cancel`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${s.url}/api/v1/jobs/${slow.id}/cancel`, { method: 'POST', headers: auth })).status).toBe(202);
+    const cancelled = await waitFor(`${s.url}/api/v1/jobs/${slow.id}`, ['cancelled', 'succeeded', 'failed'], 20000);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.files).toBeUndefined();
+    const evs = await events(`${s.url}/api/v1/jobs/${slow.id}/events`);
+    expect(evs.at(-1)!.type).toBe('cancelled');
+    const after = await waitFor(`${s.url}/api/v1/jobs/${waiting.id}`, ['succeeded', 'failed']);
+    expect(after.attempts).toBe(1);
+    if (after.state === 'failed') expect(after.error.code).toBe('INVALID_INPUT');
+    expect((await fetch(`${s.url}/api/v1/jobs/${slow.id}/cancel`, { method: 'POST', headers: auth })).status).toBe(409);
+    await s.stop();
+  });
+
+  test('per-client write rate limit and a nearly full disk are refused with 429 and 503', async () => {
+    const s = await serve(tempDir(), ['--rate-limit', '3', '--min-free-mb', '1000000000']);
+    const post = () => fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'a red mug' }) });
+    for (let i = 0; i < 3; i++) {
+      const r = await post();
+      expect(r.status).toBe(503);
+      expect((await json(r)).error.code).toBe('DISK_FULL');
+    }
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).error.code).toBe('RATE_LIMITED');
+    expect(limited.headers.get('retry-after')).toBeTruthy();
+    // Reads are not limited.
+    expect((await fetch(`${s.url}/api/v1/jobs`)).status).toBe(200);
+    await s.stop();
+  });
+
+  test('a server killed with a job in flight re-runs it after the restart: nothing lost, nothing stuck', async () => {
+    const data = tempDir();
+    const first = await serve(data);
+    const submit = (prompt: string, options: object) =>
+      fetch(`${first.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, options }) }).then(json);
+    const inFlight = await submit('a red mug', { steps: 120 });
+    const queued = await submit('a blue vase', { fast: true });
+    await waitFor(`${first.url}/api/v1/jobs/${inFlight.id}`, ['running']);
+    await first.stop('SIGKILL');
+    const onDisk = JSON.parse(readFileSync(join(data, 'jobs', inFlight.id, 'job.json'), 'utf8'));
+    expect(onDisk.state).toBe('running');
+
+    const second = await serve(data);
+    const a = await waitFor(`${second.url}/api/v1/jobs/${inFlight.id}`, ['succeeded', 'failed'], 90000);
+    const b = await waitFor(`${second.url}/api/v1/jobs/${queued.id}`, ['succeeded', 'failed'], 90000);
+    // Run again from the start: it ends the way the model makes it end, not because it was interrupted.
+    expect(a.attempts).toBe(2);
+    if (a.state === 'failed') expect(a.error.code).toBe('INVALID_INPUT');
+    expect(b.attempts).toBe(1);
+    expect(['succeeded', 'failed']).toContain(b.state);
+    // A graceful stop (SIGTERM) exits 0 and leaves no job running.
+    expect(await second.stop('SIGTERM')).toBe(0);
+    for (const id of readdirSync(join(data, 'jobs'))) {
+      expect(JSON.parse(readFileSync(join(data, 'jobs', id, 'job.json'), 'utf8')).state).not.toBe('running');
+    }
+  });
+});
