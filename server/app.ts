@@ -21,6 +21,7 @@ import { JobService, type JobEvent } from './job-service.js';
 import { JobStore, newJobId } from './job-store.js';
 import { ServerMetrics } from './metrics.js';
 import { apiDocsPage, openApiDocument } from './openapi.js';
+import { landingPage } from './landing-page.js';
 import { JobIdSchema, JobOptionsSchema, MultipartFieldsSchema, TextJobRequestSchema, type Job, type JobOptions } from './schemas.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -311,7 +312,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   });
 
   app.get('/', (_req, res) => {
-    res.type('html').send('<!doctype html><meta charset="utf-8"><title>kiln</title><h1>kiln</h1><p>The API is at <a href="/api/docs">/api/docs</a> (<a href="/api/openapi.json">OpenAPI</a>).</p>');
+    res.type('html').send(landingPage(pool.model));
   });
 
   app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));

@@ -42,6 +42,8 @@ export class JobService extends EventEmitter {
   private readonly events = new Map<string, JobEvent[]>();
   private readonly stopping = new Set<string>();
   private shuttingDown = false;
+  private submissions: Promise<void> = Promise.resolve();
+  private lastCreated = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -60,6 +62,7 @@ export class JobService extends EventEmitter {
   /** After a restart: running jobs were interrupted; they and the queued ones go back in the queue. */
   async recover(): Promise<void> {
     const old = this.store.list().reverse(); // oldest first: the queue keeps submission order
+    for (const job of old) this.lastCreated = Math.max(this.lastCreated, Date.parse(job.createdAt));
     for (const job of old) {
       if (job.state === 'running') {
         if (job.attempts >= this.o.maxAttempts) {
@@ -78,18 +81,28 @@ export class JobService extends EventEmitter {
     this.pump();
   }
 
-  /** Stores a new job and queues it; 429 when the queue is full. */
-  async submit(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<Job> {
-    if (this.pending.length >= this.o.maxQueue) {
-      // A rough wait: the queue ahead, a few seconds per job, spread over the workers.
-      const retry = Math.max(1, Math.ceil((this.pending.length * 5) / this.o.concurrency));
-      throw new ApiError(429, 'QUEUE_FULL', `the queue is full (${this.pending.length} jobs waiting); try again in about ${retry} s`, { 'Retry-After': String(retry) });
-    }
-    await this.store.create(job, uploads);
-    this.pending.push(job.id);
-    this.emitEvent(job.id, 'queued', { position: this.pending.length });
-    this.pump();
-    return this.store.get(job.id)!;
+  /**
+   * Stores a new job and queues it; 429 when the queue is full. Submissions are serialised, and
+   * `createdAt` is stamped inside that order (strictly increasing), so creation order, queue order
+   * and the order jobs start in are one and the same.
+   */
+  submit(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<Job> {
+    const result = this.submissions.then(async () => {
+      if (this.pending.length >= this.o.maxQueue) {
+        // A rough wait: the queue ahead, a few seconds per job, spread over the workers.
+        const retry = Math.max(1, Math.ceil((this.pending.length * 5) / this.o.concurrency));
+        throw new ApiError(429, 'QUEUE_FULL', `the queue is full (${this.pending.length} jobs waiting); try again in about ${retry} s`, { 'Retry-After': String(retry) });
+      }
+      this.lastCreated = Math.max(Date.now(), this.lastCreated + 1);
+      const stamped = { ...job, createdAt: new Date(this.lastCreated).toISOString() };
+      await this.store.create(stamped, uploads);
+      this.pending.push(job.id);
+      this.emitEvent(job.id, 'queued', { position: this.pending.length });
+      this.pump();
+      return this.store.get(job.id)!;
+    });
+    this.submissions = result.then(() => undefined, () => undefined);
+    return result;
   }
 
   private pump(): void {

@@ -60,12 +60,6 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
-function notAvailable(command: string, what: string): () => never {
-  return () => {
-    throw new KilnError('NOT_AVAILABLE', `${command}: ${what} is not available in this version yet`);
-  };
-}
-
 /**
  * Builds the `kiln` command line. Commands only parse arguments and call library operations; every
  * failure reaches the user as one line (`kiln: …`) with a non-zero exit code, never a stack trace.

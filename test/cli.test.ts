@@ -37,12 +37,6 @@ describe('kiln CLI', () => {
     }
   });
 
-  test('commands of later versions say so and exit with 2', () => {
-    const r = kiln('serve');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kiln: serve: .*not available/);
-  });
-
   test('render writes a grid of views; compare prints metrics as JSON', async () => {
     const dir = tempDir();
     const obj = join(dir, 'box.obj');

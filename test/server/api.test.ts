@@ -152,6 +152,7 @@ describe('kiln serve', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs', '/api/v1/jobs/{id}/events']));
     expect(doc.components.schemas.JobOptions.properties.steps.maximum).toBe(200);
     expect(await (await fetch(`${s.url}/api/docs`)).text()).toMatch(/POST \/api\/v1\/jobs/);
+    expect(await (await fetch(`${s.url}/`)).text()).toMatch(/href="\/api\/docs"/);
 
     expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`)).status).toBe(404);
