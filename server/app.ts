@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -116,7 +117,8 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
     res.on('finish', () => metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) }));
     next();
   });
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'] } } }));
+  // GLTFLoader reads a GLB's textures through blob: URLs.
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'blob:', 'data:'] } } }));
   if (o.corsOrigin) app.use(cors({ origin: o.corsOrigin.split(',').map((s) => s.trim()), exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'] }));
 
   const writeLimiter = rateLimit({
@@ -281,8 +283,10 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
       const job = service.require(id);
       const name = String(req.params.name);
       if (!(KNOWN_OUTPUTS as readonly string[]).includes(name)) throw new ApiError(404, 'NOT_FOUND', `no output named '${name.slice(0, 40)}'; outputs are ${KNOWN_OUTPUTS.join(', ')}`);
-      if (job.state !== 'succeeded' || !job.files?.includes(name)) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}${job.state !== 'succeeded' ? ` (it is ${job.state})` : ''}`);
-      const path = join(store.outDir(id), name);
+      // The generated views are there before the outputs are: as soon as diffusion ends.
+      const early = name === 'views.png' && job.state === 'running' && existsSync(store.previewPath(id));
+      if (!early && (job.state !== 'succeeded' || !job.files?.includes(name))) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}${job.state !== 'succeeded' ? ` (it is ${job.state})` : ''}`);
+      const path = early ? store.previewPath(id) : join(store.outDir(id), name);
       if (!existsSync(path)) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}`);
       const types: Record<string, string> = { glb: 'model/gltf-binary', obj: 'model/obj', mtl: 'model/mtl', stl: 'model/stl', png: 'image/png', gif: 'image/gif', json: 'application/json' };
       res.type(types[name.split('.').pop()!] ?? 'application/octet-stream');
@@ -311,8 +315,14 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
     }
   });
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(landingPage(pool.model));
+  // The web app (built into dist/web by `npm run build`): its page for / and for shareable job
+  // URLs (/jobs/<id>), its script and stylesheet under /app. Without a build, a landing page.
+  const webDir = fileURLToPath(new URL('../web/', import.meta.url));
+  const page = join(webDir, 'index.html');
+  app.use('/app', express.static(join(webDir, 'app'), { index: false, maxAge: '1h' }));
+  app.get(['/', '/jobs/:id'], (_req, res) => {
+    if (existsSync(page)) res.sendFile(page);
+    else res.type('html').send(landingPage(pool.model));
   });
 
   app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));

@@ -11,7 +11,8 @@ import type { GenerationOptions, GenerationResult } from '../src/pipeline/genera
 import { imageTo3D } from '../src/pipeline/image-to-3d.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
 import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
-import { writeOutputs } from '../src/pipeline/write-outputs.js';
+import { viewsGridPng, writeOutputs } from '../src/pipeline/write-outputs.js';
+import { writeFileAtomic } from '../src/core/fs.js';
 import { GUIDANCE_DEFAULTS, type GuidancePresetName } from '../src/diffusion/guidance.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
 
@@ -53,6 +54,10 @@ async function run(job: WorkerJob): Promise<void> {
         fast: !!o.fast,
         signal: controller.signal,
         onProgress: onPipelineProgress,
+        onViews: async (views) => {
+          await writeFileAtomic(job.previewPath, await viewsGridPng(views));
+          post({ type: 'views', id: job.id });
+        },
       };
       result = job.kind === 'image'
         ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels }), options)

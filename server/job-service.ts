@@ -10,7 +10,7 @@ import type { WorkerJob } from './worker-protocol.js';
 
 const log = createLogger('jobs');
 
-export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'done' | 'failed' | 'cancelled';
+export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'views' | 'done' | 'failed' | 'cancelled';
 
 /** One server-sent event of a job; `id` counts from 1 per job, so a client can resume after it. */
 export interface JobEvent {
@@ -119,7 +119,7 @@ export class JobService extends EventEmitter {
     await this.store.save(job);
     this.emitEvent(id, 'started', { attempt: job.attempts });
     const inputs = (job.inputs ?? []).map((i) => ({ ...i, path: join(this.store.inputDir(id), i.file) }));
-    const work: WorkerJob = { id, kind: job.kind, prompt: job.prompt, inputs, options: job.options, outDir: this.store.outDir(id) };
+    const work: WorkerJob = { id, kind: job.kind, prompt: job.prompt, inputs, options: job.options, outDir: this.store.outDir(id), previewPath: this.store.previewPath(id) };
     let stage = '';
     const outcome = await this.pool.run(work, (s, fraction) => {
       const current = this.store.get(id);
@@ -133,7 +133,7 @@ export class JobService extends EventEmitter {
       }
       // Failures are logged by the store; progress is also in memory, so a lost write loses nothing.
       this.store.save(updated).catch(() => undefined);
-    });
+    }, () => this.emitEvent(id, 'views', { url: `/api/v1/jobs/${id}/files/views.png` }));
     this.running.delete(id);
     const current = this.store.get(id);
     if (current) {

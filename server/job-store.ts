@@ -53,6 +53,11 @@ export class JobStore {
     return join(this.jobDir(id), 'out');
   }
 
+  /** The generated views, written as soon as diffusion ends; served until the outputs exist. */
+  previewPath(id: string): string {
+    return join(this.jobDir(id), 'preview-views.png');
+  }
+
   /** Writes the uploads, then `job.json`: a job exists once its record does. */
   async create(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<void> {
     await mkdir(this.inputDir(job.id), { recursive: true });

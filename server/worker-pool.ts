@@ -12,7 +12,7 @@ export type Outcome =
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job?: { id: string; resolve: (o: Outcome) => void; onProgress: (stage: string, fraction: number) => void };
+  job?: { id: string; resolve: (o: Outcome) => void; onProgress: (stage: string, fraction: number) => void; onViews: () => void };
 }
 
 export interface WorkerPoolOptions {
@@ -65,6 +65,7 @@ export class WorkerPool {
           reject(new Error(`the model could not be loaded: ${m.message}`));
         } else if (slot.job && 'id' in m && m.id === slot.job.id) {
           if (m.type === 'progress') slot.job.onProgress(m.stage, m.fraction);
+          else if (m.type === 'views') slot.job.onViews();
           else {
             const job = slot.job;
             slot.job = undefined;
@@ -86,11 +87,11 @@ export class WorkerPool {
   }
 
   /** Runs a job on an idle worker (the caller keeps at most `size` running). */
-  run(job: WorkerJob, onProgress: (stage: string, fraction: number) => void): Promise<Outcome> {
+  run(job: WorkerJob, onProgress: (stage: string, fraction: number) => void, onViews: () => void = () => undefined): Promise<Outcome> {
     const slot = this.slots.find((s) => s.ready && !s.job);
     if (!slot) return Promise.resolve({ state: 'failed', code: 'INTERNAL', message: 'no generation worker is available' });
     return new Promise((resolve) => {
-      slot.job = { id: job.id, resolve, onProgress };
+      slot.job = { id: job.id, resolve, onProgress, onViews };
       slot.worker.postMessage({ type: 'run', job });
     });
   }

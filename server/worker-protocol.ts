@@ -9,6 +9,8 @@ export interface WorkerJob {
   inputs: { path: string; azimuth?: number; elevation?: number }[];
   options: JobOptions;
   outDir: string;
+  /** Where the generated views go as soon as diffusion ends (before the outputs exist). */
+  previewPath: string;
 }
 
 export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; id: string };
@@ -17,6 +19,7 @@ export type FromWorker =
   | { type: 'ready'; model: { name: string; sha256: string } }
   | { type: 'load-failed'; message: string }
   | { type: 'progress'; id: string; stage: string; fraction: number }
+  | { type: 'views'; id: string }
   | { type: 'done'; id: string; report: Record<string, unknown> }
   | { type: 'failed'; id: string; code: string; message: string }
   | { type: 'cancelled'; id: string };

@@ -34,6 +34,7 @@ export async function generateFromCondition(
   const generated = await timed(timings, 'diffusion', () =>
     generateViews(model, condition, { seed: o.seed, steps, guidance, solver: o.solver, signal: o.signal, onProgress: progress }),
   );
+  await o.onViews?.(generated.views);
   const unusable = (err: unknown) => err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume|do not intersect/i.test(err.message);
   let recon;
   let outlierViews = GENERATED_VIEW_OUTLIERS;

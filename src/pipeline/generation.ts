@@ -23,6 +23,8 @@ export interface GenerationOptions extends OperationOptions {
   fast: boolean;
   /** Image → 3D: also texture from the input photo itself, where it sees the surface. */
   projectInput: boolean;
+  /** Called with the generated views as soon as diffusion ends (a UI shows them while the mesh is built). */
+  onViews?: (views: CalibratedView[]) => void | Promise<void>;
 }
 
 export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };

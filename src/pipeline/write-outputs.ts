@@ -9,6 +9,7 @@ import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
 import { turntableGif } from '../render/turntable-gif.js';
 import type { GenerationResult } from './generation.js';
+import type { CalibratedView } from '../reconstruct/calibrated-view.js';
 import { writeModelFiles, type WriteModelFilesOptions } from './write-model-files.js';
 
 export const OUTPUT_FORMATS = ['glb', 'obj', 'stl'] as const;
@@ -37,6 +38,12 @@ export function parseFormats(value: string): OutputFormat[] {
   return [...new Set(list)] as OutputFormat[];
 }
 
+/** The generated views as one PNG: a 3 × 2 grid over white, upscaled 4× (they are 64 px each). */
+export async function viewsGridPng(views: CalibratedView[]): Promise<Buffer> {
+  const grid = tileImages(views.map((v) => viewsOverWhite(v.image)), 3);
+  return sharp(await encodeImage(grid)).resize(grid.width * 4, grid.height * 4, { kernel: 'lanczos3' }).png().toBuffer();
+}
+
 /**
  * Writes a generation into `dir`: `input.png`, `views.png`, the model files, `preview.gif` and
  * `report.json`. Everything is staged in a hidden sibling folder and moved into place only when all
@@ -59,11 +66,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
     });
     let t = performance.now();
     if (result.input) await writeFileAtomic(join(staging, 'input.png'), await encodeImage(result.input.cutout));
-    if (result.views) {
-      const grid = tileImages(result.views.map((v) => viewsOverWhite(v.image)), 3);
-      const png = await sharp(await encodeImage(grid)).resize(grid.width * 4, grid.height * 4, { kernel: 'lanczos3' }).png().toBuffer();
-      await writeFileAtomic(join(staging, 'views.png'), png);
-    }
+    if (result.views) await writeFileAtomic(join(staging, 'views.png'), await viewsGridPng(result.views));
     throwIfAborted(o.signal, 'writeOutputs');
     const model = await writeModelFiles(result.mesh, staging, { stl: o.formats.includes('stl'), compression: o.compression });
     const keep = new Set<string>(model.filter((f) => (f === 'model.glb' ? o.formats.includes('glb') : f.startsWith('model.') && f !== 'model.stl' ? o.formats.includes('obj') : o.formats.includes('stl'))));

@@ -1,48 +1,19 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { serve as startServer, type RunningServer } from '../helpers/serve.js';
 
 // The real service, as `kiln serve` starts it, on a loopback port; requests with fetch.
 
-interface Running {
-  url: string;
-  proc: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+const started: RunningServer[] = [];
 
-const started: Running[] = [];
-
-function serve(data: string, args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
-  const proc = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'kiln.js'), 'serve', '--port', '0', '--data', data, ...args], {
-    env: { ...process.env, KILN_LOG_LEVEL: 'silent', ...env },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        const running: Running = {
-          url: m[1],
-          proc,
-          stop: (signal = 'SIGTERM') => new Promise((done) => {
-            if (proc.exitCode !== null || proc.signalCode !== null) return done(proc.exitCode);
-            proc.once('exit', (code) => done(code));
-            proc.kill(signal);
-          }),
-        };
-        started.push(running);
-        resolve(running);
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
-  });
+async function serve(data: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
+  const s = await startServer(data, args, env);
+  started.push(s);
+  return s;
 }
 
 afterAll(async () => {
@@ -115,7 +86,7 @@ describe('kiln serve', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(job.kind).toBe('image');
     const evs = await events(`${s.url}${job.links.events}`);
-    expect(evs.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'started', 'stage', 'done']));
+    expect(evs.map((e) => e.type)).toEqual(expect.arrayContaining(['queued', 'started', 'stage', 'views', 'done']));
     expect(evs.at(-1)!.type).toBe('done');
     const ids = evs.map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { validateGlb } from '../../src/export/validate-glb.js';
+import { benchmarksDir, REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { serve, type RunningServer } from '../helpers/serve.js';
+
+// Callbacks given to page.evaluate / waitForFunction run in the page; the project compiles without
+// the DOM library, so the page's globals are declared loosely here.
+declare const document: any;
+type HTMLInputElement = any;
+
+// The web app in Debian's Chromium (headless, software WebGL), against the real service.
+// Screenshots go to test-artifacts/.
+
+const CHROMIUM = process.env.KILN_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} not found: .ci/run installs Debian's chromium`);
+const maybe = available ? describe : describe.skip;
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!available) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serve(tempDir());
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop('SIGKILL');
+});
+
+/** Variance of the canvas's luma: a blank (or single-colour) canvas has almost none. */
+async function canvasVariance(page: Page): Promise<number> {
+  const png = await page.locator('#viewer').screenshot();
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let sum = 0, sq = 0;
+  const n = info.width * info.height;
+  for (let i = 0; i < n; i++) {
+    const y = 0.299 * data[i * 3] + 0.587 * data[i * 3 + 1] + 0.114 * data[i * 3 + 2];
+    sum += y;
+    sq += y * y;
+  }
+  return sq / n - (sum / n) ** 2;
+}
+
+/** Waits until the open job has ended; returns 'done' with the model shown, or the error text. */
+async function waitForEnd(page: Page): Promise<string> {
+  await page.waitForFunction(() => {
+    const stage = document.getElementById('stage')?.textContent ?? '';
+    return stage === 'Done' && /faces/.test(document.getElementById('stats')?.textContent ?? '') || /did not work|Cancelled/.test(stage);
+  }, undefined, { timeout: 90000 });
+  return (await page.locator('#stage').textContent()) === 'Done' ? 'done' : (await page.locator('#error').textContent()) ?? '';
+}
+
+maybe('web app', () => {
+  test('photo → model in the viewer, downloads, prompts in English and Chinese, gallery, bad upload; no console errors', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1300 }, acceptDownloads: true });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(server.url);
+    await expect(page.title()).resolves.toMatch(/kiln/);
+
+    // A photo from the benchmarks (the bundled sample where they are absent).
+    const dir = benchmarksDir();
+    const photo = dir ? join(dir, 'images', 'cutouts', 'teapot.png') : join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
+    await page.setInputFiles('#file', photo);
+    await expect(page.locator('#drop-preview').isVisible()).resolves.toBe(true);
+    await page.click('#image-submit');
+    // Progress arrives from the event stream: a stage name, then the views before the model.
+    await page.waitForFunction(() => /Cutting|Imagining|Building|Unwrapping|Painting|Writing/.test(document.getElementById('stage')?.textContent ?? ''), undefined, { timeout: 30000 });
+    await page.locator('#views').waitFor({ state: 'visible', timeout: 60000 });
+    expect(page.url()).toMatch(/\/jobs\/[\w-]+$/);
+    expect(await waitForEnd(page)).toBe('done');
+    await page.waitForTimeout(500);
+    expect(await canvasVariance(page)).toBeGreaterThan(20);
+    writeFileSync(join(ARTIFACTS, 'web-image-job.png'), await page.screenshot({ fullPage: true }));
+    for (const mode of ['clay', 'normals', 'wireframe']) {
+      await page.selectOption('#mode', mode);
+      await page.waitForTimeout(200);
+      expect(await canvasVariance(page)).toBeGreaterThan(20);
+    }
+    await page.selectOption('#mode', 'textured');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download GLB')]);
+    const glb = readFileSync((await download.path())!);
+    expect((await validateGlb(glb)).errors).toBe(0);
+    for (const label of ['Download OBJ', 'Download STL', 'Download Turntable GIF']) await expect(page.locator(`text=${label}`).count()).resolves.toBe(1);
+
+    // The shareable URL opens the same job in a fresh page.
+    const shared = await browser.newPage();
+    await shared.goto(page.url());
+    expect(await waitForEnd(shared)).toBe('done');
+    await shared.close();
+
+    // Prompts: typed in English, clicked as a Chinese example. The small model may fail a prompt; then
+    // the page must say why in words.
+    await page.fill('#prompt', 'a tall blue ceramic vase');
+    await page.click('#text-submit');
+    const en = await waitForEnd(page);
+    if (en !== 'done') expect(en).toMatch(/[a-z]{4,}/);
+    await page.click('text=一个红色的杯子');
+    const zh = await waitForEnd(page);
+    if (zh !== 'done') expect(zh).toMatch(/[a-z]{4,}/);
+    await expect(page.locator('#job-title').textContent()).resolves.toContain('一个红色的杯子');
+
+    // The gallery lists all three, newest first.
+    await page.waitForFunction(() => document.querySelectorAll('#gallery-list li').length === 3, undefined, { timeout: 10000 });
+    const captions = await page.locator('#gallery-list .caption').allTextContents();
+    expect(captions[0]).toContain('一个红色的杯子');
+    expect(captions[1]).toContain('a tall blue ceramic vase');
+    expect(captions[2]).toBe('From a photo');
+    writeFileSync(join(ARTIFACTS, 'web-gallery.png'), await page.screenshot({ fullPage: true }));
+    expect(consoleErrors).toEqual([]);
+
+    // A bad upload (text named .png) is refused with a readable message, not a code.
+    const fake = join(tempDir(), 'notes.png');
+    writeFileSync(fake, 'this is text, not a PNG');
+    await page.setInputFiles('#file', fake);
+    await page.click('#image-submit');
+    await page.locator('#error').waitFor({ state: 'visible' });
+    await expect(page.locator('#error').textContent()).resolves.toMatch(/not a readable image/);
+    writeFileSync(join(ARTIFACTS, 'web-bad-upload.png'), await page.screenshot());
+    // The browser logs the refused request itself; nothing else may appear.
+    expect(consoleErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);
+
+    // Deleting from the gallery removes the job.
+    await page.locator('#gallery-list li').last().locator('.delete').click();
+    await page.waitForFunction(() => document.querySelectorAll('#gallery-list li').length === 2);
+    await page.close();
+  }, 300000);
+
+  test('usable at phone width: every control is labelled and reachable', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(server.url);
+    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-faces', 'opt-texture', 'opt-fast']) {
+      const label = await page.evaluate((i) => {
+        const el = document.getElementById(i) as HTMLInputElement | null;
+        return el ? Array.from(el.labels ?? []).map((l: any) => l.textContent?.trim()).join(' ') || el.getAttribute('aria-label') || '' : null;
+      }, id);
+      expect(label).toBeTruthy();
+    }
+    // Nothing overflows the narrow viewport sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // The drop zone opens the file picker from the keyboard.
+    await page.focus('#drop');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(chooser).toBeTruthy();
+    writeFileSync(join(ARTIFACTS, 'web-phone.png'), await page.screenshot({ fullPage: true }));
+    await page.close();
+  }, 60000);
+});

@@ -1,0 +1,59 @@
+/** The job API as the page uses it; errors become `Error`s whose message is the server's, for people. */
+
+export interface Job {
+  id: string;
+  kind: 'image' | 'text' | 'views';
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  stage?: string;
+  progress: number;
+  prompt?: string;
+  error?: { code: string; message: string };
+  files?: string[];
+  mesh?: { vertices: number; faces: number };
+  timings?: Record<string, number>;
+  links: { self: string; events: string; cancel: string; files: Record<string, string> };
+}
+
+export interface JobOptions {
+  seed?: number;
+  steps?: number;
+  cfg?: string;
+  faces?: number;
+  textureSize?: number;
+  fast?: boolean;
+  formats?: string[];
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new Error('The server cannot be reached. Is it running?');
+  }
+  if (res.status === 204) return undefined as T;
+  const body = await res.json().catch(() => undefined);
+  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+  return body as T;
+}
+
+export const ALL_FORMATS = ['glb', 'obj', 'stl'];
+
+export function submitImage(file: Blob, name: string, options: JobOptions): Promise<Job> {
+  const form = new FormData();
+  form.append('image', file, name);
+  form.append('options', JSON.stringify({ ...options, formats: ALL_FORMATS }));
+  return call('/api/v1/jobs', { method: 'POST', body: form });
+}
+
+export function submitPrompt(prompt: string, options: JobOptions): Promise<Job> {
+  return call('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, options: { ...options, formats: ALL_FORMATS } }) });
+}
+
+export const getJob = (id: string) => call<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`);
+export const listJobs = (offset: number, limit = 12) => call<{ jobs: Job[]; total: number; next: string | null }>(`/api/v1/jobs?limit=${limit}&offset=${offset}`);
+export const cancelJob = (id: string) => call<Job>(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+export const deleteJob = (id: string) => call<void>(`/api/v1/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
