@@ -18,7 +18,7 @@ import { KNOWN_OUTPUTS } from '../src/pipeline/write-outputs.js';
 import { Tokenizer } from '../src/text/tokenizer.js';
 import { ApiError, toApiError } from './api-error.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './config.js';
-import { JobService, type JobEvent } from './job-service.js';
+import { LocalJobService, type JobEvent, type JobService } from './job-service.js';
 import { JobStore, newJobId } from './job-store.js';
 import { ServerMetrics } from './metrics.js';
 import { apiDocsPage, openApiDocument } from './openapi.js';
@@ -32,7 +32,6 @@ const API = '/api/v1';
 export interface KilnServer {
   app: express.Express;
   service: JobService;
-  pool: WorkerPool;
   /** Listens; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   /** Graceful stop: no new connections, running jobs re-queued, workers stopped, store flushed. */
@@ -95,10 +94,16 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   const manifest = await loadModelManifest(o.modelDir, { verify: false });
   const tokenizer = Tokenizer.fromJSON(JSON.parse(await readFile(join(o.modelDir, manifest.files.vocab.path), 'utf8')));
   const store = await JobStore.open(o.dataDir);
-  const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir, threads: o.threads, maxPixels: o.maxPixels });
   let service!: JobService;
   const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0);
-  service = new JobService(store, pool, metrics, { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2 });
+  const serviceOptions = { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2 };
+  if (o.redis) {
+    const { RedisJobService } = await import('./redis-job-service.js');
+    service = new RedisJobService(store, metrics, serviceOptions, o.redis);
+  } else {
+    const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir, threads: o.threads, maxPixels: o.maxPixels });
+    service = new LocalJobService(store, pool, metrics, serviceOptions);
+  }
 
   const app = express();
   app.disable('x-powered-by');
@@ -150,8 +155,8 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    if (pool.ready) res.json({ status: 'ready', model: pool.model });
-    else res.status(503).json({ error: { code: 'NOT_READY', message: pool.loadError ? `the model could not be loaded: ${pool.loadError}` : 'the model is loading' } });
+    if (service.ready) res.json({ status: 'ready', model: service.model });
+    else res.status(503).json({ error: { code: 'NOT_READY', message: service.notReadyReason ?? 'the model is loading' } });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -322,7 +327,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   app.use('/app', express.static(join(webDir, 'app'), { index: false, maxAge: '1h' }));
   app.get(['/', '/jobs/:id'], (_req, res) => {
     if (existsSync(page)) res.sendFile(page);
-    else res.type('html').send(landingPage(pool.model));
+    else res.type('html').send(landingPage(service.model));
   });
 
   app.use((req, _res, next) => next(new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${req.path}`)));
@@ -338,10 +343,8 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   return {
     app,
     service,
-    pool,
     async listen() {
-      await pool.start();
-      await service.recover();
+      await service.start();
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(o.port, o.host, (err?: Error) => (err ? reject(err) : resolve(s)));
       });
@@ -359,7 +362,6 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
         setTimeout(() => server!.closeAllConnections(), 1000).unref();
         await closed;
       }
-      await pool.close();
     },
   };
 }

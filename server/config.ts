@@ -33,6 +33,8 @@ export interface ServerOptions {
   corsOrigin?: string;
   /** Seconds a client has to send a request (SSE streams are not cut by it). */
   requestTimeoutSeconds: number;
+  /** Redis URL: jobs go to BullMQ for `kiln worker` processes instead of local worker threads. */
+  redis?: string;
 }
 
 export const SERVER_DEFAULTS: ServerOptions = {

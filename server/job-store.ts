@@ -4,12 +4,34 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../src/core/fs.js';
 import { createLogger } from '../src/core/logger.js';
 import { FINISHED_STATES, JOB_ID_PATTERN, JobSchema, type Job } from './schemas.js';
+import type { WorkerJob } from './worker-protocol.js';
 
 const log = createLogger('job-store');
 
 /** A time-sortable id: base-36 milliseconds, then 32 random bits. */
 export function newJobId(): string {
   return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Where a job's files live under a data folder (the same layout on every machine sharing it). */
+export function jobPaths(root: string, id: string): { dir: string; input: string; out: string; preview: string } {
+  if (!JOB_ID_PATTERN.test(id)) throw new Error(`invalid job id ${id}`);
+  const dir = join(root, 'jobs', id);
+  return { dir, input: join(dir, 'input'), out: join(dir, 'out'), preview: join(dir, 'preview-views.png') };
+}
+
+/** What a generation worker needs to run a stored job, with paths under `root`. */
+export function workerJobFor(root: string, job: Job): WorkerJob {
+  const p = jobPaths(root, job.id);
+  return {
+    id: job.id,
+    kind: job.kind,
+    prompt: job.prompt,
+    inputs: (job.inputs ?? []).map((i) => ({ path: join(p.input, i.file), azimuth: i.azimuth, elevation: i.elevation })),
+    options: job.options,
+    outDir: p.out,
+    previewPath: p.preview,
+  };
 }
 
 /**
@@ -41,21 +63,20 @@ export class JobStore {
   }
 
   jobDir(id: string): string {
-    if (!JOB_ID_PATTERN.test(id)) throw new Error(`invalid job id ${id}`);
-    return join(this.root, 'jobs', id);
+    return jobPaths(this.root, id).dir;
   }
 
   inputDir(id: string): string {
-    return join(this.jobDir(id), 'input');
+    return jobPaths(this.root, id).input;
   }
 
   outDir(id: string): string {
-    return join(this.jobDir(id), 'out');
+    return jobPaths(this.root, id).out;
   }
 
   /** The generated views, written as soon as diffusion ends; served until the outputs exist. */
   previewPath(id: string): string {
-    return join(this.jobDir(id), 'preview-views.png');
+    return jobPaths(this.root, id).preview;
   }
 
   /** Writes the uploads, then `job.json`: a job exists once its record does. */

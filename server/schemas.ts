@@ -57,6 +57,7 @@ export const JobSchema = z.object({
   inputs: z.array(z.object({ file: z.string(), azimuth: z.number().optional(), elevation: z.number().optional() })).optional(),
   options: JobOptionsSchema,
   attempts: z.number().int().min(0).describe('times a worker started this job'),
+  worker: z.string().optional().describe('the worker that ran it last (Redis mode: host:pid)'),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   timings: z.record(z.string(), z.number()).optional().describe('seconds per stage'),
   files: z.array(z.string()).optional().describe('output files, once succeeded'),

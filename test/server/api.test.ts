@@ -123,7 +123,10 @@ describe('kiln serve', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs', '/api/v1/jobs/{id}/events']));
     expect(doc.components.schemas.JobOptions.properties.steps.maximum).toBe(200);
     expect(await (await fetch(`${s.url}/api/docs`)).text()).toMatch(/POST \/api\/v1\/jobs/);
-    expect(await (await fetch(`${s.url}/`)).text()).toMatch(/href="\/api\/docs"/);
+    // The web app: its page at / and at a job's shareable URL, its bundle under /app.
+    expect(await (await fetch(`${s.url}/`)).text()).toMatch(/src="\/app\/app\.js"/);
+    expect((await fetch(`${s.url}/jobs/${job.id}`)).headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${s.url}/app/app.js`)).headers.get('content-type')).toMatch(/javascript/);
 
     expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${s.url}/api/v1/jobs/${job.id}`)).status).toBe(404);
