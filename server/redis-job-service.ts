@@ -31,6 +31,8 @@ export class RedisJobService extends JobService {
   private readonly publisher: Redis;
   private waiting = 0;
   private connected = false;
+  private lostConnection = false;
+  private running = false;
   private refresher?: NodeJS.Timeout;
 
   constructor(store: JobStore, metrics: ServerMetrics, o: JobServiceOptions, url: string) {
@@ -40,9 +42,18 @@ export class RedisJobService extends JobService {
     this.queueEvents = new QueueEvents(QUEUE_NAME, { connection });
     this.publisher = new Redis(connection);
     for (const client of [this.publisher]) {
-      client.on('ready', () => (this.connected = true));
+      client.on('ready', () => {
+        // Back after an outage: a Redis that restarted without persistence forgot its jobs; put
+        // back every unfinished one it no longer knows, so none waits for ever.
+        if (this.lostConnection && this.running) this.reconcile().catch((err) => log.warn({ err: String(err) }, 'reconciling after a reconnection failed'));
+        this.lostConnection = false;
+        this.connected = true;
+      });
       client.on('end', () => (this.connected = false));
-      client.on('close', () => (this.connected = false));
+      client.on('close', () => {
+        this.connected = false;
+        this.lostConnection = true;
+      });
       client.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
     }
     this.queue.on('error', (err) => log.warn({ err: String(err) }, 'queue error'));
@@ -89,6 +100,7 @@ export class RedisJobService extends JobService {
     });
     this.noteExisting();
     await this.reconcile();
+    this.running = true;
     await this.refresh();
     this.refresher = setInterval(() => void this.refresh(), 1000);
   }
@@ -158,6 +170,7 @@ export class RedisJobService extends JobService {
   }
 
   async shutdown(): Promise<void> {
+    this.running = false;
     clearInterval(this.refresher);
     await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
     this.publisher.disconnect();
