@@ -60,6 +60,18 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+/** For long-running commands: waits for Ctrl-C or SIGTERM, says so, and closes gracefully. */
+function untilSignal(message: string, close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.stdout.write(`${message}\n`);
+      close().then(done, done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 /**
  * Builds the `kiln` command line. Commands only parse arguments and call library operations; every
  * failure reaches the user as one line (`kiln: …`) with a non-zero exit code, never a stack trace.
@@ -157,14 +169,7 @@ export function createProgram(): Command {
       });
       const port = await server.listen();
       process.stdout.write(`kiln: serving on http://${opts.host}:${port} (API docs at /api/docs, data in ${resolve(opts.data)}${opts.redis ? `, jobs in ${opts.redis}` : ''})\n`);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.stdout.write('kiln: shutting down; running jobs will resume on the next start\n');
-          server.close().then(done, done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilSignal('kiln: shutting down; running jobs will resume on the next start', () => server.close());
     });
 
   program
@@ -180,14 +185,7 @@ export function createProgram(): Command {
       const { startRedisWorker } = await import('../server/redis-worker.js');
       const worker = await startRedisWorker({ redis: opts.redis, dataDir: resolve(opts.data), concurrency: opts.concurrency, threads: opts.threads, lockMs: opts.lockMs, modelDir: opts.model });
       process.stdout.write(`kiln: worker ready (pid ${process.pid}, ${opts.concurrency} at a time, jobs from ${opts.redis}, data in ${resolve(opts.data)})\n`);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.stdout.write('kiln: worker stopping after its current jobs\n');
-          worker.close().then(done, done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilSignal('kiln: worker stopping after its current jobs', () => worker.close());
     });
 
   program

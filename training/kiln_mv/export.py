@@ -94,9 +94,28 @@ def main():
     shutil.copy(os.path.join(train_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
 
     history = []
+    wall_seconds = 0.0
     if args.log and os.path.exists(args.log):
-        for line in open(args.log):
-            rec = json.loads(line)
+        records = [json.loads(line) for line in open(args.log) if line.strip()]
+        # A resumed run appends to the log and restarts its clock: the wall time is the sum of each
+        # invocation's last reading; steps repeated after a resume keep their latest record.
+        segment_max, last = 0.0, -1.0
+        for rec in records:
+            if "elapsed_s" in rec:
+                if rec["elapsed_s"] < last:
+                    wall_seconds += segment_max
+                    segment_max = 0.0
+                segment_max = max(segment_max, rec["elapsed_s"])
+                last = rec["elapsed_s"]
+        wall_seconds += segment_max
+        latest = {}
+        for rec in records:
+            latest[(rec["step"], "val" if "val_loss" in rec else "train")] = rec
+        kept = [latest[k] for k in sorted(latest)]
+        with open(os.path.join(args.out, "training-log.jsonl"), "w") as f:
+            for rec in kept:
+                f.write(json.dumps(rec) + "\n")
+        for rec in kept:
             if "loss" in rec and rec["step"] % 100 == 0:
                 history.append({"step": rec["step"], "loss": round(rec["loss"], 5)})
     manifest = {
@@ -134,7 +153,7 @@ def main():
         "sampler": {"solver": "euler", "steps": args.steps, "tMin": 0.02},
         "guidance": json.loads(args.guidance),
         "probe": probe,
-        "training": {"config": cfg, "dataSeed": corpus["seed"], "trainObjects": corpus["count"], "steps": ck["step"], "loss": history},
+        "training": {"config": cfg, "dataSeed": corpus["seed"], "trainObjects": corpus["count"], "steps": ck["step"], "wallMinutes": round(wall_seconds / 60, 1), "loss": history},
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
