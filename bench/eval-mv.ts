@@ -35,6 +35,7 @@ import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import { DEPTH_SCALE } from '../src/synth/render-sample.js';
 import type { Split } from '../src/synth/splits.js';
 import { GENERATED_VIEW_OUTLIERS } from '../src/pipeline/generate-from-condition.js';
+import { mirroredPair } from '../src/reconstruct/mirrored-pair.js';
 import { printTable, writeResults } from './harness.js';
 
 const RECON = { resolution: 96, faceBudget: 20000, outlierViews: GENERATED_VIEW_OUTLIERS };
@@ -53,13 +54,6 @@ function sampleViews(s: Sample, resolution: number, cameras: ReturnType<typeof r
 }
 
 /** The silhouette-only baseline: the condition view and its mirror image seen from behind. */
-function mirroredPair(view: CalibratedView, s: Sample, resolution: number): CalibratedView[] {
-  const { width: w, height: h } = view.image;
-  const flipped = createImage(w, h, 4);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 4; c++) flipped.data[(y * w + x) * 4 + c] = view.image.data[(y * w + (w - 1 - x)) * 4 + c];
-  const back = orbitCamera({ ...s.record.condition, azimuth: 180, elevation: -s.record.condition.elevation }, resolution, resolution);
-  return [{ camera: view.camera, image: view.image }, { camera: back, image: flipped }];
-}
 
 async function shapeScore(views: CalibratedView[], gt: Mesh, align: 'none' | 'icp', outlierViews = GENERATED_VIEW_OUTLIERS): Promise<{ f005: number; f01: number; chamfer: number }> {
   try {
@@ -134,7 +128,7 @@ async function main(): Promise<void> {
       genSeconds += (performance.now() - tg) / 1000;
       gens++;
       if (s.record.heldOut) heldOut.f005.push(results.default.f005.at(-1)!);
-      const b = await shapeScore(mirroredPair(condition, s, r), s.mesh, 'none', 0);
+      const b = await shapeScore(mirroredPair(condition, s.record.condition), s.mesh, 'none', 0);
       baseline.f005.push(b.f005);
       baseline.f01.push(b.f01);
       baseline.chamfer.push(b.chamfer);

@@ -128,7 +128,10 @@ export async function produceAndWrite(
     if (opts.json) return JSON.stringify({ out: resolve(opts.out), ...report }, null, 2);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const mesh = report.mesh as { vertices: number; faces: number };
-    return `${resolve(opts.out)}: ${(report.files as string[]).join(', ')} (${mesh.faces} faces, ${seconds} s)`;
+    const fallback = (report.options as { fallback?: string } | undefined)?.fallback
+      ? '; the generated views disagreed, so the model was built from the front view and its mirror'
+      : '';
+    return `${resolve(opts.out)}: ${(report.files as string[]).join(', ')} (${mesh.faces} faces, ${seconds} s${fallback})`;
   } finally {
     display.stop();
     process.off('SIGINT', onSignal);
