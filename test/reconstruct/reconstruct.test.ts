@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { createImage } from '../../src/core/image.js';
 import { orbitCamera } from '../../src/geometry/camera.js';
 import { DEFAULT_RIG } from '../../src/geometry/rig.js';
-import { torus, uvSphere } from '../../src/geometry/primitives.js';
+import { box, torus, uvSphere } from '../../src/geometry/primitives.js';
+import { mirroredPair } from '../../src/reconstruct/mirrored-pair.js';
 import { compareMeshes } from '../../src/metrics/compare-shapes.js';
 import { fuseViews } from '../../src/reconstruct/fuse-views.js';
 import { reconstructGeometry } from '../../src/reconstruct/reconstruct-geometry.js';
@@ -60,6 +61,30 @@ describe('reconstructGeometry', () => {
     const tolerant = compareMeshes(await reconstructGeometry(bad, { ...fast, outlierViews: 1 }), sphere, { samples: 5000 });
     expect(strict.fscore['0.05']).toBeLessThan(0.8);
     expect(tolerant.fscore['0.05']).toBeGreaterThan(0.9);
+  });
+
+  test('mirroredPair: seen from the opposite side, the outline is the mirror image', () => {
+    // A box turned about the vertical axis: its outline is not left-right symmetric.
+    const b = box(0.5, 0.7, 0.3);
+    const turn = (30 * Math.PI) / 180;
+    for (let i = 0; i < b.positions.length; i += 3) {
+      const x = b.positions[i], z = b.positions[i + 2];
+      b.positions[i] = x * Math.cos(turn) + z * Math.sin(turn);
+      b.positions[i + 2] = -x * Math.sin(turn) + z * Math.cos(turn);
+    }
+    const orbit = { azimuth: 0, elevation: 20, distance: 3, fov: 30 };
+    const [front] = renderCalibratedViews(b, { views: [orbit] }, 96);
+    const [, mirror] = mirroredPair(front, orbit);
+    const [truth] = renderCalibratedViews(b, { views: [{ ...orbit, azimuth: 180, elevation: -20 }] }, 96);
+    let inter = 0, union = 0, asym = 0;
+    for (let i = 0; i < 96 * 96; i++) {
+      const p = mirror.image.data[i * 4 + 3] >= 0.5, q = truth.image.data[i * 4 + 3] >= 0.5;
+      if (p && q) inter++;
+      if (p || q) union++;
+      if (p !== (front.image.data[i * 4 + 3] >= 0.5)) asym++;
+    }
+    expect(inter / union).toBeGreaterThan(0.9);
+    expect(asym).toBeGreaterThan(100); // the flip did something: the outline is not symmetric
   });
 
   test('degenerate input fails early with a clear message', async () => {
