@@ -26,9 +26,19 @@ export interface MultiViewModel {
   readonly tokenizer: Tokenizer;
   /** Size of one sample: views × 5 × resolution². */
   readonly sampleSize: number;
-  encode(condition: ViewCondition): Promise<Float32Array>;
-  denoise(x: Float32Array, t: number, context: Float32Array): Promise<GuidedPrediction>;
+  encode(condition: ViewCondition): Promise<ConditionEncoding>;
+  denoise(x: Float32Array, t: number, condition: ConditionEncoding): Promise<GuidedPrediction>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A condition, encoded once per generation for the conditional and the unconditional branch
+ * together (batch of two): the context tokens, and the condition image itself for models whose
+ * denoiser also sees it pixel by pixel (zeros in the unconditional half, or without an image).
+ */
+export interface ConditionEncoding {
+  context: Float32Array;
+  image: Float32Array;
 }
 
 export interface LoadMultiViewModelOptions extends Partial<OnnxSessionOptions> {
@@ -65,6 +75,8 @@ export async function loadMultiViewModel(dir: string = defaultModelDir(), option
   const L = manifest.text.length;
   const sampleSize = views * 5 * r * r;
   const contextShape = manifest.io.encoder.outputs.context.shape.slice(1).map(Number);
+  // Models that condition the denoiser on the image pixels too declare it as a denoiser input.
+  const pixelCondition = 'image' in manifest.io.denoiser.inputs;
   return {
     dir,
     manifest,
@@ -90,18 +102,20 @@ export async function loadMultiViewModel(dir: string = defaultModelDir(), option
       });
       const context = out.context;
       if (context.dims.slice(1).some((d, i) => d !== contextShape[i])) throw new KilnError('INTERNAL', `MultiViewModel.encode: context has shape [${context.dims.join(', ')}], the manifest says [batch, ${contextShape.join(', ')}]`);
-      return context.data as Float32Array;
+      return { context: context.data as Float32Array, image };
     },
-    async denoise(x, t, context) {
+    async denoise(x, t, condition) {
       if (x.length !== sampleSize) throw new KilnError('INVALID_INPUT', `MultiViewModel.denoise: x has ${x.length} values, expected ${sampleSize}`);
       const both = new Float32Array(2 * sampleSize);
       both.set(x);
       both.set(x, sampleSize);
-      const out = await denoiser.run({
+      const feeds: Record<string, ort.Tensor> = {
         x: new ort.Tensor('float32', both, [2, views, 5, r, r]),
         t: new ort.Tensor('float32', new Float32Array([t, t]), [2]),
-        context: new ort.Tensor('float32', context, [2, ...contextShape]),
-      });
+        context: new ort.Tensor('float32', condition.context, [2, ...contextShape]),
+      };
+      if (pixelCondition) feeds.image = new ort.Tensor('float32', condition.image, [2, 4, s, s]);
+      const out = await denoiser.run(feeds);
       const x0 = out.x0.data as Float32Array;
       return { cond: x0.slice(0, sampleSize), uncond: x0.slice(sampleSize) };
     },

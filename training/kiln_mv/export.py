@@ -74,9 +74,13 @@ def main():
         x = torch.zeros(2, v, 5, res, res)
         t = torch.full((2,), 0.5)
         ctx = torch.zeros(2, ctx_len, d)
-        torch.onnx.export(model.denoiser, (x, t, ctx), den_path, opset_version=17, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
-                          input_names=["x", "t", "context"], output_names=["x0"],
-                          dynamic_axes={"x": {0: "batch"}, "t": {0: "batch"}, "context": {0: "batch"}, "x0": {0: "batch"}})
+        # With the pixel path the denoiser also takes the condition image (zeros for "no image").
+        pixel = bool(mc.get("pixel_condition"))
+        den_args = (x, t, ctx, torch.zeros(2, 4, s, s)) if pixel else (x, t, ctx)
+        den_inputs = ["x", "t", "context"] + (["image"] if pixel else [])
+        torch.onnx.export(model.denoiser, den_args, den_path, opset_version=17, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+                          input_names=den_inputs, output_names=["x0"],
+                          dynamic_axes={**{k: {0: "batch"} for k in den_inputs}, "x0": {0: "batch"}})
     # A fixed probe and a few of the exported model's outputs, so the runtime can prove that
     # onnxruntime computes what PyTorch computed (test/diffusion/shipped-model.test.ts).
     with torch.no_grad():
@@ -88,7 +92,7 @@ def main():
         ptok = torch.zeros(2, L, dtype=torch.long)
         ptok[0, :4] = torch.tensor([2, 10, 20, 3])
         pctx = model.cond(pimg, pmask, ptok)
-        px0 = model.denoiser(px, pt, pctx)
+        px0 = model.denoiser(px, pt, pctx, pimg * pmask[:, None, None, None]) if pixel else model.denoiser(px, pt, pctx)
         probe = {"x": "sin(0.001 i)", "t": [0.7, 0.3], "image": "cos(0.01 i)", "image_mask": [1, 0], "tokens0": [2, 10, 20, 3],
                  "x0_first": [round(float(a), 6) for a in px0.flatten()[:8]], "x0_mean": float(px0.mean()), "x0_abs_mean": float(px0.abs().mean())}
     shutil.copy(os.path.join(train_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
@@ -134,7 +138,8 @@ def main():
                 "outputs": {"context": {"type": "float32", "shape": ["batch", ctx_len, d]}},
             },
             "denoiser": {
-                "inputs": {"x": {"type": "float32", "shape": ["batch", v, 5, res, res]}, "t": {"type": "float32", "shape": ["batch"]}, "context": {"type": "float32", "shape": ["batch", ctx_len, d]}},
+                "inputs": {"x": {"type": "float32", "shape": ["batch", v, 5, res, res]}, "t": {"type": "float32", "shape": ["batch"]}, "context": {"type": "float32", "shape": ["batch", ctx_len, d]},
+                           **({"image": {"type": "float32", "shape": ["batch", 4, s, s]}} if pixel else {})},
                 "outputs": {"x0": {"type": "float32", "shape": ["batch", v, 5, res, res]}},
             },
         },

@@ -124,13 +124,20 @@ class ConditionEncoder(nn.Module):
 
 
 class Denoiser(nn.Module):
-    """(x_t [B, V, 5, 64, 64], t [B], context [B, K, d]) -> x0 prediction [B, V, 5, 64, 64]."""
+    """(x_t [B, V, 5, 64, 64], t [B], context [B, K, d], image [B, 4, S, S]) -> x0 prediction [B, V, 5, 64, 64].
+
+    Besides attending to the condition tokens, every view sees the condition image itself as four
+    extra input channels (zeros when there is none: the unconditional branch). Attention alone
+    left the first CPU run ignoring the condition after 900 steps; a per-pixel path is learned in
+    a few hundred, and the rig's first view (azimuth 0) is nearly the condition view.
+    """
 
     def __init__(self, cfg):
         super().__init__()
         d = cfg["width"]
         self.views = cfg["views"]
-        self.enc = ConvEncoder(5, cfg["conv_channels"], d)
+        self.pixel_condition = cfg.get("pixel_condition", False)
+        self.enc = ConvEncoder(9 if self.pixel_condition else 5, cfg["conv_channels"], d)
         self.dec = ConvDecoder(5, cfg["conv_channels"], d)
         self.view_emb = nn.Parameter(torch.randn(cfg["views"], 1, d) * 0.02)
         self.pos = nn.Parameter(torch.randn(1, 16, d) * 0.02)
@@ -143,9 +150,14 @@ class Denoiser(nn.Module):
         nn.init.zeros_(self.final_ada.bias)
         self.d = d
 
-    def forward(self, x, t, context):
+    def forward(self, x, t, context, image=None):
         b, v, ch, hgt, wid = x.shape
-        tok, skips = self.enc(x.reshape(b * v, ch, hgt, wid))
+        inp = x
+        if self.pixel_condition:
+            if image.shape[-1] != wid:
+                image = F.interpolate(image, size=(hgt, wid), mode="bilinear", align_corners=False)
+            inp = torch.cat([x, image[:, None].expand(b, v, 4, hgt, wid)], dim=2)
+        tok, skips = self.enc(inp.reshape(b * v, inp.shape[2], hgt, wid))
         n = tok.shape[1]
         tok = (tok.reshape(b, v, n, self.d) + self.view_emb + self.pos).reshape(b, v * n, self.d)
         c = self.t_mlp(timestep_embedding(t, self.d)) + self.ctx_pool(context.mean(dim=1))
@@ -167,4 +179,5 @@ class MultiViewDiT(nn.Module):
         self.denoiser = Denoiser(cfg)
 
     def forward(self, x, t, image, image_mask, tokens):
-        return self.denoiser(x, t, self.cond(image, image_mask, tokens))
+        # An absent image is zeros on the pixel path (condition_batch zeroes dropped images).
+        return self.denoiser(x, t, self.cond(image, image_mask, tokens), image * image_mask[:, None, None, None])
