@@ -76,7 +76,8 @@ maybe('web app', () => {
     const dir = benchmarksDir();
     const photo = dir ? join(dir, 'images', 'cutouts', 'teapot.png') : join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
     await page.setInputFiles('#file', photo);
-    await expect(page.locator('#drop-preview').isVisible()).resolves.toBe(true);
+    // The preview appears once the browser has decoded the file, which takes a moment under load.
+    await page.locator('#drop-preview').waitFor({ state: 'visible', timeout: 10000 });
     await page.click('#image-submit');
     // Progress arrives from the event stream: a stage name, then the views before the model.
     await page.waitForFunction(() => /Cutting|Imagining|Building|Unwrapping|Painting|Writing/.test(document.getElementById('stage')?.textContent ?? ''), undefined, { timeout: 30000 });
@@ -153,6 +154,9 @@ maybe('web app', () => {
     // Nothing overflows the narrow viewport sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     // The drop zone opens the file picker from the keyboard.
+    // A page opened after another was closed is not always the focused one, and Chromium opens a
+    // file chooser only from the page that has focus.
+    await page.bringToFront();
     await page.focus('#drop');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
     expect(chooser).toBeTruthy();
