@@ -1,7 +1,7 @@
 /**
  * Multi-view model evaluation on held-out procedural objects.
  *
- *   npm run -s eval:mv -- [--split test] [--count 100] [--text 50] [--ablation 24] [--model DIR] [--json]
+ *   npm run -s eval:mv -- [--split test] [--count 100] [--text 50] [--ablation 24] [--model DIR] [--presets "constant 3,adaptive 8"] [--json]
  *
  * Objects are synthesised from the model's data seed (manifest.training.dataSeed) on the test split,
  * rendered at the model's rig and resolution, so nothing here was seen in training; every third
@@ -93,9 +93,10 @@ async function main(): Promise<void> {
     .option('--ablation <n>', 'objects for the guidance ablation', (v) => parseInt(v, 10), 24)
     .option('--model <dir>', 'model folder', defaultModelDir())
     .option('--seed <n>', 'sampling seed', (v) => parseInt(v, 10), 0)
+    .option('--presets <names>', 'comma-separated subset of the ablation presets (default: all)')
     .option('--json', 'print JSON instead of tables')
     .parse();
-  const o = program.opts<{ split: Split; count: number; text: number; ablation: number; model: string; seed: number; json?: boolean }>();
+  const o = program.opts<{ split: Split; count: number; text: number; ablation: number; model: string; seed: number; json?: boolean; presets?: string }>();
   const model = await loadMultiViewModel(o.model);
   const m = model.manifest;
   const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
@@ -105,11 +106,17 @@ async function main(): Promise<void> {
     none: { preset: 'none' },
     'constant 2': { preset: 'constant', scale: 2 },
     'constant 3': { preset: 'constant', scale: 3 },
+    'constant 4': { preset: 'constant', scale: 4 },
     'hunyuan-lite': { preset: 'hunyuan-lite' },
     'adaptive 2': { preset: 'adaptive', scale: 2 },
     'adaptive 4': { preset: 'adaptive', scale: 4 },
+    'adaptive 8': { preset: 'adaptive', scale: 8 },
     default: m.guidance,
   };
+  const wanted = o.presets?.split(',').map((x) => x.trim());
+  const unknown = wanted?.filter((x) => !(x in presets) || x === 'default') ?? [];
+  if (unknown.length > 0) throw new Error(`unknown preset(s) ${unknown.join(', ')}; known: ${Object.keys(presets).filter((k) => k !== 'default').join(', ')}`);
+  if (wanted) for (const k of Object.keys(presets)) if (k !== 'default' && !wanted.includes(k)) delete presets[k];
   const candidates = Object.keys(presets).filter((k) => k !== 'default');
   const results: Record<string, PresetResult> = Object.fromEntries(Object.keys(presets).map((k) => [k, emptyResult()]));
   const baseline = emptyResult();
