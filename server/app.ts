@@ -117,6 +117,12 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
       return id;
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    // One short line per request. The default serializers log every header, which would put
+    // `Authorization: Bearer <KILN_API_KEY>` into the logs, and bury the status in noise.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
   }));
   app.use((req, res, next) => {
     res.on('finish', () => metrics.httpRequests.inc({ method: req.method, status: String(res.statusCode) }));

@@ -5,6 +5,8 @@ import { REPO_ROOT } from './paths.js';
 export interface RunningServer {
   url: string;
   proc: ChildProcess;
+  /** Everything the server has written to stderr so far: its logs, when KILN_LOG_LEVEL allows. */
+  logs(): string;
   /** Stops the server; resolves with its exit code (null when killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -25,6 +27,7 @@ export function serve(data: string, args: string[] = [], env: Record<string, str
         resolve({
           url: m[1],
           proc,
+          logs: () => err,
           stop: (signal = 'SIGTERM') => new Promise((done) => {
             if (proc.exitCode !== null || proc.signalCode !== null) return done(proc.exitCode);
             proc.once('exit', (code) => done(code));

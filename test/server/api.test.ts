@@ -180,6 +180,21 @@ describe('kiln serve', () => {
     await s.stop();
   });
 
+  test('request logs: one line per request with its id and status, and never the API key', async () => {
+    const s = await serve(tempDir(), [], { KILN_API_KEY: 'sesame-secret', KILN_LOG_LEVEL: 'info' });
+    const r = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { authorization: 'Bearer sesame-secret', 'content-type': 'application/json', 'x-request-id': 'req-log-check' }, body: JSON.stringify({ prompt: '' }) });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('x-request-id')).toBe('req-log-check');
+    await new Promise((done) => setTimeout(done, 200));
+    const line = s.logs().split('\n').find((l) => l.includes('req-log-check'));
+    expect(line).toBeDefined();
+    const entry = JSON.parse(line!);
+    expect(entry.req).toMatchObject({ id: 'req-log-check', method: 'POST', url: '/api/v1/jobs' });
+    expect(entry.res.statusCode).toBe(400);
+    expect(s.logs()).not.toContain('sesame-secret');
+    await s.stop();
+  });
+
   test('cancel while running; the queue refuses beyond its length with 429 and Retry-After; the API key guards writes', async () => {
     const s = await serve(tempDir(), ['--max-queue', '1'], { KILN_API_KEY: 'sesame' });
     const auth = { authorization: 'Bearer sesame', 'content-type': 'application/json' };
