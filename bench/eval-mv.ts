@@ -102,22 +102,22 @@ async function main(): Promise<void> {
   const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
   const r = m.resolution;
   const cameras = rigCameras(m.rig, r);
-  const presets: Record<string, Partial<GuidanceSchedule>> = {
+  const allPresets: Record<string, Partial<GuidanceSchedule>> = {
     none: { preset: 'none' },
     'constant 2': { preset: 'constant', scale: 2 },
     'constant 3': { preset: 'constant', scale: 3 },
     'constant 4': { preset: 'constant', scale: 4 },
     'hunyuan-lite': { preset: 'hunyuan-lite' },
     'adaptive 2': { preset: 'adaptive', scale: 2 },
+    'adaptive 3': { preset: 'adaptive', scale: 3 },
     'adaptive 4': { preset: 'adaptive', scale: 4 },
     'adaptive 8': { preset: 'adaptive', scale: 8 },
-    default: m.guidance,
   };
-  const wanted = o.presets?.split(',').map((x) => x.trim());
-  const unknown = wanted?.filter((x) => !(x in presets) || x === 'default') ?? [];
-  if (unknown.length > 0) throw new Error(`unknown preset(s) ${unknown.join(', ')}; known: ${Object.keys(presets).filter((k) => k !== 'default').join(', ')}`);
-  if (wanted) for (const k of Object.keys(presets)) if (k !== 'default' && !wanted.includes(k)) delete presets[k];
-  const candidates = Object.keys(presets).filter((k) => k !== 'default');
+  const wanted = o.presets?.split(',').map((x) => x.trim()) ?? Object.keys(allPresets);
+  const unknown = wanted.filter((x) => !(x in allPresets));
+  if (unknown.length > 0) throw new Error(`unknown preset(s) ${unknown.join(', ')}; known: ${Object.keys(allPresets).join(', ')}`);
+  const candidates = Object.keys(allPresets).filter((k) => wanted.includes(k));
+  const presets: Record<string, Partial<GuidanceSchedule>> = { ...Object.fromEntries(candidates.map((k) => [k, allPresets[k]])), default: m.guidance };
   const results: Record<string, PresetResult> = Object.fromEntries(Object.keys(presets).map((k) => [k, emptyResult()]));
   const baseline = emptyResult();
   const text = { en: { f005: [] as number[], color: [] as number[] }, zh: { f005: [] as number[], color: [] as number[] } };
