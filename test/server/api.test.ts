@@ -185,7 +185,8 @@ describe('kiln serve', () => {
     const r = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { authorization: 'Bearer sesame-secret', 'content-type': 'application/json', 'x-request-id': 'req-log-check' }, body: JSON.stringify({ prompt: '' }) });
     expect(r.status).toBe(400);
     expect(r.headers.get('x-request-id')).toBe('req-log-check');
-    await new Promise((done) => setTimeout(done, 200));
+    // The line is written when the response finishes and reaches us through a pipe: wait for it.
+    for (let i = 0; i < 100 && !s.logs().includes('req-log-check'); i++) await new Promise((done) => setTimeout(done, 50));
     const line = s.logs().split('\n').find((l) => l.includes('req-log-check'));
     expect(line).toBeDefined();
     const entry = JSON.parse(line!);
