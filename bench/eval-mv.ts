@@ -29,13 +29,13 @@ import { compareMeshes } from '../src/metrics/compare-shapes.js';
 import { compareViews } from '../src/metrics/view-metrics.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
 import { reconstructGeometry } from '../src/reconstruct/reconstruct-geometry.js';
-import type { CalibratedView } from '../src/reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../src/geometry/calibrated-view.js';
 import { synthesizeSample, type Sample } from '../src/synth/synthesize-sample.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import { DEPTH_SCALE } from '../src/synth/render-sample.js';
 import type { Split } from '../src/synth/splits.js';
 import { GENERATED_VIEW_OUTLIERS } from '../src/pipeline/generate-from-condition.js';
-import { mirroredPair } from '../src/reconstruct/mirrored-pair.js';
+import { mirroredPair } from '../src/geometry/mirrored-pair.js';
 import { printTable, writeResults } from './harness.js';
 
 const RECON = { resolution: 96, faceBudget: 20000, outlierViews: GENERATED_VIEW_OUTLIERS };

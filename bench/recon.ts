@@ -21,7 +21,7 @@ import { loadMesh } from '../src/io/load-mesh.js';
 import { compareMeshes } from '../src/metrics/compare-shapes.js';
 import { psnr } from '../src/metrics/image-metrics.js';
 import { reconstructFromViews } from '../src/pipeline/reconstruct-from-views.js';
-import { renderCalibratedViews } from '../src/reconstruct/render-views.js';
+import { renderCalibratedViews } from '../src/render/render-views.js';
 import { renderMesh } from '../src/render/render-mesh.js';
 import { printTable, writeResults } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { KilnError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { OperationOptions } from '../core/progress.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { sampleFlow } from './flow-sampler.js';
 import type { GuidanceSchedule } from './guidance.js';
 import type { MultiViewModel, ViewCondition } from './multiview-model.js';

@@ -1,7 +1,7 @@
 import { KilnError } from '../core/errors.js';
 import { createImage, type RasterImage } from '../core/image.js';
 import { rigCameras } from '../geometry/rig.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { ModelManifest } from './model-manifest.js';
 
 /**

@@ -4,3 +4,5 @@ export * from './mesh.js';
 export * from './normalize.js';
 export * from './rig.js';
 export * from './primitives.js';
+export * from './calibrated-view.js';
+export * from './mirrored-pair.js';

@@ -1,6 +1,6 @@
 import { KilnError } from '../core/errors.js';
 import { createImage, type RasterImage } from '../core/image.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { psnr, ssim } from './image-metrics.js';
 
 /** Quality of generated views against ground-truth views at the same cameras, averaged over views. */

@@ -3,7 +3,7 @@ import type { RasterImage } from '../core/image.js';
 import { generateViews } from '../diffusion/generate-views.js';
 import type { MultiViewModel, ViewCondition } from '../diffusion/multiview-model.js';
 import { reconstructFromViews } from './reconstruct-from-views.js';
-import { mirroredPair } from '../reconstruct/mirrored-pair.js';
+import { mirroredPair } from '../geometry/mirrored-pair.js';
 import { FAST_OVERRIDES, GENERATION_DEFAULTS, pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
 
 /** Generated views may drift; one of them may disagree with the rest without carving the object away. */

@@ -2,7 +2,7 @@ import type { RasterImage } from '../core/image.js';
 import { weightedProgress, type OperationOptions, type ProgressCallback } from '../core/progress.js';
 import type { GuidanceSchedule } from '../diffusion/guidance.js';
 import type { Mesh } from '../geometry/mesh.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {

@@ -1,6 +1,6 @@
 import { weightedProgress, type OperationOptions } from '../core/progress.js';
 import type { Mesh } from '../geometry/mesh.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { reconstructGeometry, RECONSTRUCT_GEOMETRY_DEFAULTS } from '../reconstruct/reconstruct-geometry.js';
 import { bakeTexture, bakeVertexColors } from '../texture/bake-texture.js';
 import { unwrapUvAtlas } from '../texture/uv-atlas.js';

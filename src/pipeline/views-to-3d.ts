@@ -4,7 +4,7 @@ import { throwIfAborted, weightedProgress, type OperationOptions } from '../core
 import { orbitCamera } from '../geometry/camera.js';
 import { parseViewRig } from '../geometry/rig.js';
 import { removeBackground } from '../preprocess/remove-background.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { timed, type GenerationResult } from './generation.js';
 import { reconstructFromViews, RECONSTRUCT_FROM_VIEWS_DEFAULTS } from './reconstruct-from-views.js';
 

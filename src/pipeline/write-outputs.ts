@@ -9,7 +9,7 @@ import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
 import { turntableGif } from '../render/turntable-gif.js';
 import type { GenerationResult } from './generation.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { writeModelFiles, type WriteModelFilesOptions } from './write-model-files.js';
 
 export const OUTPUT_FORMATS = ['glb', 'obj', 'stl'] as const;

@@ -2,7 +2,7 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { KilnError } from '../core/errors.js';
 import { intrinsics } from '../geometry/camera.js';
 import type { Vec3 } from '../geometry/mat4.js';
-import { validateViews, type CalibratedView } from './calibrated-view.js';
+import { validateViews, type CalibratedView } from '../geometry/calibrated-view.js';
 import { signedDistanceToMask } from './distance-transform.js';
 
 export interface FuseViewsOptions extends OperationOptions {

@@ -1,7 +1,5 @@
-export * from './calibrated-view.js';
 export * from './distance-transform.js';
 export * from './fuse-views.js';
 export * from './marching-cubes.js';
 export * from './mesh-cleanup.js';
 export * from './reconstruct-geometry.js';
-export * from './render-views.js';

@@ -1,7 +1,7 @@
 import { KilnError } from '../core/errors.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { computeVertexNormals, type Mesh } from '../geometry/mesh.js';
-import type { CalibratedView } from './calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { fuseViews, type FuseViewsOptions } from './fuse-views.js';
 import { marchingCubes } from './marching-cubes.js';
 import { decimate, keepMainComponents, taubinSmooth } from './mesh-cleanup.js';

@@ -3,7 +3,7 @@ import { createImage, type RasterImage } from '../core/image.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { orbitCamera, type Camera } from '../geometry/camera.js';
 import type { Mesh } from '../geometry/mesh.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { rasterizeVisibility } from '../render/rasterize.js';
 
 export interface AlignReferenceOptions extends OperationOptions {

@@ -1,7 +1,7 @@
 import { srgbToLinearFast } from '../core/srgb.js';
 import { intrinsics } from '../geometry/camera.js';
 import type { Mesh } from '../geometry/mesh.js';
-import type { CalibratedView } from '../reconstruct/calibrated-view.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { signedDistanceToMask } from '../reconstruct/distance-transform.js';
 import { rasterizeVisibility } from '../render/rasterize.js';
 

@@ -3,11 +3,11 @@ import { createImage } from '../../src/core/image.js';
 import { orbitCamera } from '../../src/geometry/camera.js';
 import { DEFAULT_RIG } from '../../src/geometry/rig.js';
 import { box, torus, uvSphere } from '../../src/geometry/primitives.js';
-import { mirroredPair } from '../../src/reconstruct/mirrored-pair.js';
+import { mirroredPair } from '../../src/geometry/mirrored-pair.js';
 import { compareMeshes } from '../../src/metrics/compare-shapes.js';
 import { fuseViews } from '../../src/reconstruct/fuse-views.js';
 import { reconstructGeometry } from '../../src/reconstruct/reconstruct-geometry.js';
-import { renderCalibratedViews } from '../../src/reconstruct/render-views.js';
+import { renderCalibratedViews } from '../../src/render/render-views.js';
 import { CUP_TOP, cupSdf, meshFromSdf } from '../helpers/shapes.js';
 
 const fast = { resolution: 80, faceBudget: 8000 };

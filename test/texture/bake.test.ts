@@ -5,7 +5,7 @@ import { DEFAULT_RIG } from '../../src/geometry/rig.js';
 import { uvSphere } from '../../src/geometry/primitives.js';
 import { psnr } from '../../src/metrics/image-metrics.js';
 import { reconstructFromViews } from '../../src/pipeline/reconstruct-from-views.js';
-import { renderCalibratedViews } from '../../src/reconstruct/render-views.js';
+import { renderCalibratedViews } from '../../src/render/render-views.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { pullPushFill } from '../../src/texture/fill-holes.js';
 

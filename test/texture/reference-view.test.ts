@@ -6,7 +6,7 @@ import { box } from '../../src/geometry/primitives.js';
 import { psnr } from '../../src/metrics/image-metrics.js';
 import { reconstructFromViews } from '../../src/pipeline/reconstruct-from-views.js';
 import { cropToObject } from '../../src/preprocess/crop-to-object.js';
-import { renderCalibratedViews } from '../../src/reconstruct/render-views.js';
+import { renderCalibratedViews } from '../../src/render/render-views.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { alignReferenceView } from '../../src/texture/reference-view.js';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressEvent } from './core/progress.js';
+import type { ProgressEvent } from '../core/progress.js';
 
 /**
  * Shows pipeline progress on stderr: on a terminal, one bar per stage (cli-progress); otherwise one

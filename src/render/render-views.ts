@@ -1,8 +1,8 @@
 import type { OperationOptions } from '../core/progress.js';
 import type { Mesh } from '../geometry/mesh.js';
 import { rigCameras, type ViewRig } from '../geometry/rig.js';
-import { renderMesh, type RenderOptions } from '../render/render-mesh.js';
-import type { CalibratedView } from './calibrated-view.js';
+import { renderMesh, type RenderOptions } from './render-mesh.js';
+import type { CalibratedView } from '../geometry/calibrated-view.js';
 
 /**
  * Renders a mesh into calibrated views at a rig's cameras (RGBA with coverage alpha, plus depth):

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { box } from '../src/geometry/primitives.js';
-import { REPO_ROOT, tempDir } from './helpers/paths.js';
+import { box } from '../../src/geometry/primitives.js';
+import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 
 // The CLI is tested as a user runs it: the built launcher in a child process (npm test builds first).
 function kiln(...args: string[]) {
@@ -66,10 +66,10 @@ describe('kiln CLI', () => {
 
 describe('kiln views', () => {
   test('reconstructs a textured model from RGBA cut-outs with their azimuths', async () => {
-    const { renderCalibratedViews } = await import('../src/reconstruct/render-views.js');
-    const { writeImage } = await import('../src/core/image.js');
-    const { uvSphere } = await import('../src/geometry/primitives.js');
-    const { validateGlb } = await import('../src/export/validate-glb.js');
+    const { renderCalibratedViews } = await import('../../src/render/render-views.js');
+    const { writeImage } = await import('../../src/core/image.js');
+    const { uvSphere } = await import('../../src/geometry/primitives.js');
+    const { validateGlb } = await import('../../src/export/validate-glb.js');
     const { readFileSync } = await import('node:fs');
     const dir = tempDir();
     const rig = { views: [0, 90, 180, 270].map((azimuth) => ({ azimuth, elevation: 0, distance: 3, fov: 30 })) };
@@ -94,8 +94,8 @@ describe('kiln views', () => {
     expect(wrongCount.code).toBe(1);
     expect(wrongCount.stderr).toMatch(/^kiln: views: 4 images but 2 azimuths/);
     // A photo without alpha has its background removed; one with nothing to separate is refused.
-    const { createImage } = await import('../src/core/image.js');
-    const { createRng } = await import('../src/core/rng.js');
+    const { createImage } = await import('../../src/core/image.js');
+    const { createRng } = await import('../../src/core/rng.js');
     const rng = createRng(3);
     const noise = createImage(64, 64, 3);
     for (let i = 0; i < noise.data.length; i++) noise.data[i] = rng.uniform();

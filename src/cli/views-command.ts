@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { KilnError } from './core/errors.js';
-import { readImage } from './core/image.js';
-import { viewsTo3D, type PhotoView } from './pipeline/views-to-3d.js';
-import { ensureWritableFolder, produceAndWrite, type OutputCommandOptions } from './cli-generate.js';
+import { KilnError } from '../core/errors.js';
+import { readImage } from '../core/image.js';
+import { viewsTo3D, type PhotoView } from '../pipeline/views-to-3d.js';
+import { ensureWritableFolder, produceAndWrite, type OutputCommandOptions } from './generate-command.js';
 
 export interface ViewsCommandOptions extends OutputCommandOptions {
   azimuths: number[];

@@ -1,6 +1,6 @@
 import { KilnError } from '../core/errors.js';
 import type { RasterImage } from '../core/image.js';
-import type { Camera } from '../geometry/camera.js';
+import type { Camera } from './camera.js';
 
 /**
  * One calibrated view of an object: its camera, an RGBA image whose alpha is the object's mask,

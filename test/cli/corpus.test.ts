@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 
 // Runs the built CLI (npm test builds first), as `npm run -s corpus` does.
-const cli = join(REPO_ROOT, 'dist', 'src', 'corpus-cli.js');
+const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'corpus.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
 describe('corpus command', () => {

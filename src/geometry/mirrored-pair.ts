@@ -1,5 +1,5 @@
 import { createImage } from '../core/image.js';
-import { orbitCamera, type OrbitView } from '../geometry/camera.js';
+import { orbitCamera, type OrbitView } from './camera.js';
 import type { CalibratedView } from './calibrated-view.js';
 
 /**

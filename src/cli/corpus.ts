@@ -2,10 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { describeError, KilnError } from './core/errors.js';
-import { renderContactSheet } from './synth/contact-sheet.js';
-import { SPLITS, type Split } from './synth/splits.js';
-import { CORPUS_DEFAULTS, writeCorpus } from './synth/write-corpus.js';
+import { describeError, KilnError } from '../core/errors.js';
+import { renderContactSheet } from '../synth/contact-sheet.js';
+import { SPLITS, type Split } from '../synth/splits.js';
+import { CORPUS_DEFAULTS, writeCorpus } from '../synth/write-corpus.js';
 
 /**
  * `npm run -s corpus -- --split train|val|test --count N --res 64 --out DIR [--preview FILE]`:

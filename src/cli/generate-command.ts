@@ -1,17 +1,17 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { KilnError, describeError } from './core/errors.js';
-import { readImage } from './core/image.js';
-import { GUIDANCE_DEFAULTS, GUIDANCE_PRESETS, type GuidancePresetName } from './diffusion/guidance.js';
-import { loadMultiViewModel } from './diffusion/multiview-model.js';
-import { defaultModelDir } from './diffusion/model-manifest.js';
-import { imageTo3D } from './pipeline/image-to-3d.js';
-import { textTo3D } from './pipeline/text-to-3d.js';
-import type { GenerationOptions, GenerationResult } from './pipeline/generation.js';
-import { parseFormats, writeOutputs } from './pipeline/write-outputs.js';
-import { createProgressDisplay } from './cli-progress-display.js';
-import type { ProgressEvent } from './core/progress.js';
+import { KilnError, describeError } from '../core/errors.js';
+import { readImage } from '../core/image.js';
+import { GUIDANCE_DEFAULTS, GUIDANCE_PRESETS, type GuidancePresetName } from '../diffusion/guidance.js';
+import { loadMultiViewModel } from '../diffusion/multiview-model.js';
+import { defaultModelDir } from '../diffusion/model-manifest.js';
+import { imageTo3D } from '../pipeline/image-to-3d.js';
+import { textTo3D } from '../pipeline/text-to-3d.js';
+import type { GenerationOptions, GenerationResult } from '../pipeline/generation.js';
+import { parseFormats, writeOutputs } from '../pipeline/write-outputs.js';
+import { createProgressDisplay } from './progress-display.js';
+import type { ProgressEvent } from '../core/progress.js';
 
 export interface GenerateCommandOptions extends OutputCommandOptions {
   seed: number;

@@ -1,17 +1,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { KilnError, describeError } from './core/errors.js';
-import { writeImage } from './core/image.js';
-import { computeVertexNormals } from './geometry/mesh.js';
-import { normalizeMesh } from './geometry/normalize.js';
-import { DEFAULT_RIG, parseViewRig, type ViewRig } from './geometry/rig.js';
-import { loadMesh } from './io/load-mesh.js';
-import { compareMeshes } from './metrics/compare-shapes.js';
-import { renderRig, tileImages } from './render/render-rig.js';
-import { runViewsCommand, type ViewsCommandOptions } from './cli-views.js';
-import { runGenerateCommand, type GenerateCommandOptions } from './cli-generate.js';
-import { packageRoot } from './core/package-root.js';
+import { KilnError, describeError } from '../core/errors.js';
+import { writeImage } from '../core/image.js';
+import { computeVertexNormals } from '../geometry/mesh.js';
+import { normalizeMesh } from '../geometry/normalize.js';
+import { DEFAULT_RIG, parseViewRig, type ViewRig } from '../geometry/rig.js';
+import { loadMesh } from '../io/load-mesh.js';
+import { compareMeshes } from '../metrics/compare-shapes.js';
+import { renderRig, tileImages } from '../render/render-rig.js';
+import { runViewsCommand, type ViewsCommandOptions } from './views-command.js';
+import { runGenerateCommand, type GenerateCommandOptions } from './generate-command.js';
+import { packageRoot } from '../core/package-root.js';
 
 const VERSION = '0.1.0';
 
@@ -153,7 +153,7 @@ export function createProgram(): Command {
     .option('--redis <url>', 'queue jobs in Redis (BullMQ) for `kiln worker` processes instead of running them here')
     .option('--model <dir>', 'model folder (default: the embedded model)')
     .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; redis?: string; model?: string }) => {
-      const { createKilnServer } = await import('../server/app.js');
+      const { createKilnServer } = await import('../../server/app.js');
       const server = await createKilnServer({
         port: opts.port,
         host: opts.host,
@@ -182,7 +182,7 @@ export function createProgram(): Command {
     .option('--lock-ms <ms>', 'job lock: a worker that dies gives its jobs up after about this long', positiveInt(3_600_000), 30000)
     .option('--model <dir>', 'model folder (default: the embedded model)')
     .action(async (opts: { redis: string; data: string; concurrency: number; threads: number; lockMs: number; model?: string }) => {
-      const { startRedisWorker } = await import('../server/redis-worker.js');
+      const { startRedisWorker } = await import('../../server/redis-worker.js');
       const worker = await startRedisWorker({ redis: opts.redis, dataDir: resolve(opts.data), concurrency: opts.concurrency, threads: opts.threads, lockMs: opts.lockMs, modelDir: opts.model });
       process.stdout.write(`kiln: worker ready (pid ${process.pid}, ${opts.concurrency} at a time, jobs from ${opts.redis}, data in ${resolve(opts.data)})\n`);
       await untilSignal('kiln: worker stopping after its current jobs', () => worker.close());

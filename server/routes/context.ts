@@ -1,0 +1,69 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { ModelManifest } from '../../src/diffusion/model-manifest.js';
+import type { Tokenizer } from '../../src/text/tokenizer.js';
+import { ApiError } from '../api-error.js';
+import type { ServerOptions } from '../config.js';
+import type { JobService } from '../job-service.js';
+import type { JobStore } from '../job-store.js';
+import type { ServerMetrics } from '../metrics.js';
+import { JobIdSchema, type Job } from '../schemas.js';
+
+/** The API's version prefix; every job route lives under it. */
+export const API = '/api/v1';
+
+/** What the routers share: the server's options, its job store and service, metrics and the model's text side. */
+export interface RouteContext {
+  options: ServerOptions;
+  store: JobStore;
+  service: JobService;
+  metrics: ServerMetrics;
+  manifest: ModelManifest;
+  tokenizer: Tokenizer;
+  /** Rate limit for requests that create or change jobs. */
+  writeLimiter: RequestHandler;
+  /** Refuses a request without the server's API key (when one is set). */
+  requireKey: RequestHandler;
+}
+
+/** The middleware that guards writes: a per-client rate limit and the API key check. */
+export function writeGuards(o: ServerOptions): Pick<RouteContext, 'writeLimiter' | 'requireKey'> {
+  const writeLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: o.writeRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new ApiError(429, 'RATE_LIMITED', `more than ${o.writeRateLimit} write requests a minute from this client; slow down`, { 'Retry-After': '60' })),
+  });
+  const requireKey = (req: Request, _res: Response, next: NextFunction) => {
+    if (!o.apiKey) return next();
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const want = Buffer.from(o.apiKey);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return next(new ApiError(401, 'UNAUTHORIZED', 'this server needs an API key: send Authorization: Bearer <key>'));
+    next();
+  };
+  return { writeLimiter, requireKey };
+}
+
+/** The job id in the route's `:id`, or a 400. */
+export function idParam(req: Request): string {
+  const r = JobIdSchema.safeParse(req.params.id);
+  if (!r.success) throw new ApiError(400, 'INVALID_ID', `'${String(req.params.id).slice(0, 40)}' is not a job id`);
+  return r.data;
+}
+
+/** A job as the API shows it: the record plus links to itself, its events, cancel and its files. */
+export function publicJob(job: Job) {
+  const base = `${API}/jobs/${job.id}`;
+  return {
+    ...job,
+    links: {
+      self: base,
+      events: `${base}/events`,
+      cancel: `${base}/cancel`,
+      files: Object.fromEntries((job.files ?? []).filter((f) => f !== 'report.json').map((f) => [f, `${base}/files/${f}`])),
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import express, { type Request, type Response } from 'express';
+import multer from 'multer';
+import sharp from 'sharp';
+import { promptTokens } from '../../src/diffusion/multiview-model.js';
+import { ApiError } from '../api-error.js';
+import { newJobId } from '../job-store.js';
+import { JobOptionsSchema, MultipartFieldsSchema, TextJobRequestSchema, type Job, type JobOptions } from '../schemas.js';
+import type { RouteContext } from './context.js';
+
+const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+/** A job as a request describes it, with the uploaded files it needs stored beside it. */
+export interface JobRequest {
+  job: Job;
+  uploads: { name: string; data: Uint8Array }[];
+}
+
+/** Checks that an upload is an image we can decode within the pixel limit, from its header only. */
+async function sniffImage(field: string, file: Express.Multer.File, maxPixels: number): Promise<string> {
+  if (file.size === 0) throw new ApiError(400, 'EMPTY_FILE', `${field}: the file is empty`);
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    meta = await sharp(file.buffer, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${field}: not a readable image (PNG, JPEG, WebP, GIF, TIFF, AVIF)`);
+  }
+  if (!meta.format || !IMAGE_FORMATS.has(meta.format)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${field}: unsupported image format ${meta.format ?? 'unknown'}`);
+  const w = meta.width ?? 0, h = meta.height ?? 0;
+  if (w * h > maxPixels) throw new ApiError(413, 'TOO_LARGE', `${field}: the image is ${w}×${h} pixels, more than the limit of ${maxPixels}`);
+  if (w < 16 || h < 16) throw new ApiError(422, 'UNPROCESSABLE', `${field}: the image is ${w}×${h} pixels; give at least 16×16`);
+  return meta.format === 'jpeg' ? 'jpg' : meta.format;
+}
+
+function numberList(name: string, value: string | undefined, count: number, fallback?: number): number[] {
+  if (value === undefined) {
+    if (fallback === undefined) throw new ApiError(400, 'INVALID_REQUEST', `${name}: required, one number per view`);
+    return Array.from({ length: count }, () => fallback);
+  }
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length !== count || list.some((n) => !Number.isFinite(n))) throw new ApiError(400, 'INVALID_REQUEST', `${name}: expected ${count} comma-separated numbers, got '${value}'`);
+  return list;
+}
+
+/** Validates with a zod schema; the first issue becomes a 400 that names its field. */
+export function parseBody<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, prefix: string[] = []): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    throw new ApiError(400, 'INVALID_REQUEST', `${[...prefix, ...first.path.map(String)].join('.') || 'body'}: ${first.message}`);
+  }
+  return r.data;
+}
+
+/** express.json for one route, so the JSON size limit answers 413 with our error shape. */
+const jsonParser = express.json({ limit: '64kb', strict: true });
+function readJson(req: Request, res: Response): Promise<unknown> {
+  return new Promise((resolve, reject) => jsonParser(req, res, (err: unknown) => (err ? reject(err) : resolve(req.body))));
+}
+
+/**
+ * Returns the reader of `POST /jobs` bodies: JSON `{prompt, options}` for a text job, or multipart with
+ * one `image`, or several `views` with their `azimuths` (and `elevations`). Everything is checked
+ * before the job is stored: fields, options, image headers and the prompt's words.
+ */
+export function jobRequestReader({ options: o, manifest, tokenizer }: RouteContext): (req: Request, res: Response) => Promise<JobRequest> {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: o.maxUploadBytes, files: o.maxViews, fields: 8, fieldSize: 16 * 1024 },
+  }).fields([{ name: 'image', maxCount: 1 }, { name: 'views', maxCount: o.maxViews }]);
+
+  return async (req, res) => {
+    const id = newJobId();
+    const now = new Date().toISOString();
+    let job: Job;
+    let uploads: { name: string; data: Uint8Array }[] = [];
+    if (req.is('application/json')) {
+      const body = parseBody(TextJobRequestSchema, await readJson(req, res));
+      if (!body.prompt.trim()) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
+      try {
+        promptTokens(tokenizer, body.prompt, manifest.text.length);
+      } catch (err) {
+        throw new ApiError(422, 'UNKNOWN_WORDS', (err as Error).message);
+      }
+      job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
+    } else if (req.is('multipart/form-data')) {
+      await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve())));
+      const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
+      const fields = parseBody(MultipartFieldsSchema, { ...req.body });
+      let jobOptions: JobOptions = {};
+      if (fields.options !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(fields.options);
+        } catch {
+          throw new ApiError(400, 'INVALID_REQUEST', 'options: not valid JSON');
+        }
+        jobOptions = parseBody(JobOptionsSchema, parsed, ['options']);
+      }
+      const image = files.image?.[0];
+      const views = files.views ?? [];
+      if (image && views.length) throw new ApiError(400, 'INVALID_REQUEST', 'send either one image or several views, not both');
+      if (image) {
+        const ext = await sniffImage('image', image, o.maxPixels);
+        uploads = [{ name: `image.${ext}`, data: image.buffer }];
+        job = { id, kind: 'image', state: 'queued', createdAt: now, progress: 0, inputs: [{ file: `image.${ext}` }], options: jobOptions, attempts: 0 };
+      } else if (views.length) {
+        if (views.length < 2) throw new ApiError(400, 'INVALID_REQUEST', 'views: need at least 2 photos');
+        const azimuths = numberList('azimuths', fields.azimuths, views.length);
+        const elevations = numberList('elevations', fields.elevations, views.length, 0);
+        if (elevations.some((e) => e <= -90 || e >= 90)) throw new ApiError(400, 'INVALID_REQUEST', 'elevations: each must be between -90 and 90 degrees');
+        const inputs = [];
+        for (const [i, f] of views.entries()) {
+          const ext = await sniffImage(`views[${i}]`, f, o.maxPixels);
+          uploads.push({ name: `view-${i}.${ext}`, data: f.buffer });
+          inputs.push({ file: `view-${i}.${ext}`, azimuth: azimuths[i], elevation: elevations[i] });
+        }
+        job = { id, kind: 'views', state: 'queued', createdAt: now, progress: 0, inputs, options: jobOptions, attempts: 0 };
+      } else {
+        throw new ApiError(400, 'INVALID_REQUEST', "multipart: send the photo as the field 'image', or photos around the object as 'views' with 'azimuths'");
+      }
+    } else {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send JSON {"prompt": …} or multipart/form-data with an image');
+    }
+    return { job, uploads };
+  };
+}
