@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createLogger } from '../src/core/logger.js';
 import { loadModelManifest } from '../src/diffusion/model-manifest.js';
-import { Tokenizer } from '../src/text/tokenizer.js';
+import { loadModelTokenizer } from '../src/diffusion/multiview-model.js';
 import { ApiError, toApiError } from './api-error.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './config.js';
 import { LocalJobService, type JobService } from './job-service.js';
@@ -37,7 +35,8 @@ export interface KilnServer {
 export async function createKilnServer(options: Partial<ServerOptions> = {}): Promise<KilnServer> {
   const o = { ...SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ServerOptions;
   const manifest = await loadModelManifest(o.modelDir, { verify: false });
-  const tokenizer = Tokenizer.fromJSON(JSON.parse(await readFile(join(o.modelDir, manifest.files.vocab.path), 'utf8')));
+  // The model's own tokenizer checks prompts before they are queued (no ONNX session here).
+  const tokenizer = await loadModelTokenizer(o.modelDir, manifest);
   const store = await JobStore.open(o.dataDir);
   let service!: JobService;
   const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0);

@@ -22,7 +22,7 @@ export const GENERATE_VIEWS_DEFAULTS: GenerateViewsOptions = { seed: 0 };
 export interface GeneratedViews {
   /** The views at the model's rig cameras, RGBA + depth. */
   views: CalibratedView[];
-  /** The raw sample [views, 5, R, R] in model units. */
+  /** The raw sample [views, channels, R, R] in model units. */
   sample: Float32Array;
   steps: number;
   guidance: Partial<GuidanceSchedule>;

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { KilnError, describeError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
 import { ViewRigSchema } from '../geometry/rig.js';
+import { GUIDANCE_PRESETS, type GuidancePresetName } from './guidance.js';
+import { PREDICTION_OUTPUTS, PREDICTION_TYPES } from './prediction.js';
 
 /**
  * A multi-view model folder's `manifest.json` (format `kiln-model/1`), written by
@@ -16,6 +18,10 @@ const FileEntry = z.object({ path: z.string().min(1).refine((p) => !p.includes('
 const TensorSpec = z.object({ type: z.enum(['float32', 'int64']), shape: z.array(z.union([z.number().int().positive(), z.string()])) });
 const Io = z.object({ inputs: z.record(z.string(), TensorSpec), outputs: z.record(z.string(), TensorSpec) });
 
+/** The channels a view sample may have. */
+export const VIEW_CHANNELS = ['red', 'green', 'blue', 'alpha', 'depth'] as const;
+export type ViewChannel = (typeof VIEW_CHANNELS)[number];
+
 export const ModelManifestSchema = z.object({
   format: z.literal('kiln-model/1'),
   name: z.string().min(1),
@@ -24,25 +30,29 @@ export const ModelManifestSchema = z.object({
   files: z.object({ encoder: FileEntry, denoiser: FileEntry, vocab: FileEntry }),
   io: z.object({
     encoder: Io.refine((io) => ['image', 'image_mask', 'tokens'].every((k) => k in io.inputs) && 'context' in io.outputs, 'encoder needs inputs image, image_mask, tokens and output context'),
-    denoiser: Io.refine((io) => ['x', 't', 'context'].every((k) => k in io.inputs) && 'x0' in io.outputs, 'denoiser needs inputs x, t, context and output x0'),
+    denoiser: Io.refine((io) => ['x', 't', 'context'].every((k) => k in io.inputs), 'denoiser needs inputs x, t and context'),
   }),
   rig: ViewRigSchema,
   resolution: z.number().int().positive(),
-  channels: z.tuple([z.literal('red'), z.literal('green'), z.literal('blue'), z.literal('alpha'), z.literal('depth')]),
+  /** The sample's channels per view, in order; colour and alpha are required, depth is optional. */
+  channels: z
+    .array(z.enum(VIEW_CHANNELS))
+    .refine((c) => new Set(c).size === c.length && ['red', 'green', 'blue', 'alpha'].every((k) => c.includes(k as ViewChannel)), 'channels must list red, green, blue and alpha (and optionally depth), each once'),
   encoding: z.object({
     range: z.tuple([z.literal(-1), z.literal(1)]),
     depth: z.object({ offset: z.number(), scale: z.number().positive(), empty: z.number() }),
   }).passthrough(),
   condition: z.object({ size: z.number().int().positive(), cropMargin: z.number().min(1) }).passthrough(),
   text: z.object({ length: z.number().int().min(2), vocab: z.string() }).passthrough(),
-  parametrisation: z.literal('x0'),
+  /** What the denoiser predicts; its output tensor is named after it (`x0`, `v`). */
+  parametrisation: z.enum(PREDICTION_TYPES),
   objective: z.string(),
   sampler: z.object({ solver: z.enum(['euler', 'heun']), steps: z.number().int().positive(), tMin: z.number().positive().lt(1) }),
-  guidance: z.object({ preset: z.enum(['none', 'constant', 'hunyuan-lite', 'adaptive']), scale: z.number().nonnegative().optional() }),
+  guidance: z.object({ preset: z.enum(GUIDANCE_PRESETS as readonly GuidancePresetName[] as [GuidancePresetName, ...GuidancePresetName[]]), scale: z.number().nonnegative().optional() }),
   /** A fixed input and the exporter's outputs for it, to check that onnxruntime reproduces PyTorch. */
   probe: z.object({ t: z.array(z.number()), image_mask: z.array(z.number()), tokens0: z.array(z.number().int()), x0_first: z.array(z.number()), x0_mean: z.number(), x0_abs_mean: z.number() }).passthrough().optional(),
   training: z.record(z.string(), z.unknown()),
-});
+}).refine((m) => PREDICTION_OUTPUTS[m.parametrisation] in m.io.denoiser.outputs, { message: 'the denoiser needs the output its parametrisation names (x0: x0, velocity: v)', path: ['io', 'denoiser', 'outputs'] });
 
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 

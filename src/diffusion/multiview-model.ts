@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { KilnError } from '../core/errors.js';
+import { KilnError, describeError } from '../core/errors.js';
 import type { RasterImage } from '../core/image.js';
-import { createOnnxModel, type OnnxModel, type OnnxSessionOptions } from '../runtime/onnx.js';
+import { createOnnxModel, float32Data, float32Tensor, int64Tensor, type Feeds, type OnnxModel, type OnnxSessionOptions } from '../runtime/onnx.js';
 import { Tokenizer, UNK_ID, PAD_ID } from '../text/tokenizer.js';
 import { defaultModelDir, loadModelManifest, type ModelManifest } from './model-manifest.js';
+import { predictionToX0, PREDICTION_OUTPUTS } from './prediction.js';
 import { encodeConditionImage } from './view-codec.js';
 import type { GuidedPrediction } from './flow-sampler.js';
 
@@ -24,7 +24,7 @@ export interface MultiViewModel {
   readonly dir: string;
   readonly manifest: ModelManifest;
   readonly tokenizer: Tokenizer;
-  /** Size of one sample: views × 5 × resolution². */
+  /** Size of one sample: views × channels × resolution² (channels as the manifest lists them). */
   readonly sampleSize: number;
   encode(condition: ViewCondition): Promise<ConditionEncoding>;
   denoise(x: Float32Array, t: number, condition: ConditionEncoding): Promise<GuidedPrediction>;
@@ -58,12 +58,27 @@ export function promptTokens(tokenizer: Tokenizer, prompt: string, length: numbe
 }
 
 /**
+ * The model's tokenizer, from the vocabulary its manifest names. The server checks prompts with it
+ * before queuing a job, without loading the ONNX sessions.
+ */
+export async function loadModelTokenizer(dir: string, manifest: ModelManifest): Promise<Tokenizer> {
+  const path = join(dir, manifest.files.vocab.path);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new KilnError('INVALID_INPUT', `loadModelTokenizer: cannot read ${path} (${describeError(err)})`, { cause: err });
+  }
+  return Tokenizer.fromJSON(json);
+}
+
+/**
  * Loads the model folder `dir` (default: the embedded model): validates the manifest and files,
  * creates the sessions and the tokenizer.
  */
 export async function loadMultiViewModel(dir: string = defaultModelDir(), options: LoadMultiViewModelOptions = {}): Promise<MultiViewModel> {
   const manifest = await loadModelManifest(dir, { verify: options.verify ?? true });
-  const tokenizer = Tokenizer.fromJSON(JSON.parse(await readFile(join(dir, manifest.files.vocab.path), 'utf8')));
+  const tokenizer = await loadModelTokenizer(dir, manifest);
   const sessionOptions: Partial<OnnxSessionOptions> = {};
   if (options.threads !== undefined) sessionOptions.threads = options.threads;
   if (options.executionProvider !== undefined) sessionOptions.executionProvider = options.executionProvider;
@@ -73,7 +88,9 @@ export async function loadMultiViewModel(dir: string = defaultModelDir(), option
   const views = manifest.rig.views.length;
   const s = manifest.condition.size;
   const L = manifest.text.length;
-  const sampleSize = views * 5 * r * r;
+  const channels = manifest.channels.length;
+  const sampleSize = views * channels * r * r;
+  const prediction = PREDICTION_OUTPUTS[manifest.parametrisation];
   const contextShape = manifest.io.encoder.outputs.context.shape.slice(1).map(Number);
   // Models that condition the denoiser on the image pixels too declare it as a denoiser input.
   const pixelCondition = 'image' in manifest.io.denoiser.inputs;
@@ -90,33 +107,31 @@ export async function loadMultiViewModel(dir: string = defaultModelDir(), option
         image.set(encodeConditionImage(condition.image, s));
         mask[0] = 1;
       }
-      const tokens = new BigInt64Array(2 * L).fill(BigInt(PAD_ID));
-      if (condition.prompt !== undefined) {
-        const ids = promptTokens(tokenizer, condition.prompt, L);
-        for (let i = 0; i < L; i++) tokens[i] = BigInt(ids[i]);
-      }
+      const tokens = new Int32Array(2 * L).fill(PAD_ID);
+      if (condition.prompt !== undefined) tokens.set(promptTokens(tokenizer, condition.prompt, L));
       const out = await encoder.run({
-        image: new ort.Tensor('float32', image, [2, 4, s, s]),
-        image_mask: new ort.Tensor('float32', mask, [2]),
-        tokens: new ort.Tensor('int64', tokens, [2, L]),
+        image: float32Tensor(image, [2, 4, s, s]),
+        image_mask: float32Tensor(mask, [2]),
+        tokens: int64Tensor(tokens, [2, L]),
       });
       const context = out.context;
       if (context.dims.slice(1).some((d, i) => d !== contextShape[i])) throw new KilnError('INTERNAL', `MultiViewModel.encode: context has shape [${context.dims.join(', ')}], the manifest says [batch, ${contextShape.join(', ')}]`);
-      return { context: context.data as Float32Array, image };
+      return { context: float32Data(context, 'context'), image };
     },
     async denoise(x, t, condition) {
       if (x.length !== sampleSize) throw new KilnError('INVALID_INPUT', `MultiViewModel.denoise: x has ${x.length} values, expected ${sampleSize}`);
       const both = new Float32Array(2 * sampleSize);
       both.set(x);
       both.set(x, sampleSize);
-      const feeds: Record<string, ort.Tensor> = {
-        x: new ort.Tensor('float32', both, [2, views, 5, r, r]),
-        t: new ort.Tensor('float32', new Float32Array([t, t]), [2]),
-        context: new ort.Tensor('float32', condition.context, [2, ...contextShape]),
+      const feeds: Feeds = {
+        x: float32Tensor(both, [2, views, channels, r, r]),
+        t: float32Tensor(new Float32Array([t, t]), [2]),
+        context: float32Tensor(condition.context, [2, ...contextShape]),
       };
-      if (pixelCondition) feeds.image = new ort.Tensor('float32', condition.image, [2, 4, s, s]);
+      if (pixelCondition) feeds.image = float32Tensor(condition.image, [2, 4, s, s]);
       const out = await denoiser.run(feeds);
-      const x0 = out.x0.data as Float32Array;
+      // The sampler works on x₀; a model that predicts something else is converted here.
+      const x0 = predictionToX0(manifest.parametrisation, float32Data(out[prediction], prediction), both, t);
       return { cond: x0.slice(0, sampleSize), uncond: x0.slice(sampleSize) };
     },
     async dispose() {

@@ -2,7 +2,7 @@ import { KilnError } from '../core/errors.js';
 import { createImage, type RasterImage } from '../core/image.js';
 import { rigCameras } from '../geometry/rig.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
-import type { ModelManifest } from './model-manifest.js';
+import type { ModelManifest, ViewChannel } from './model-manifest.js';
 
 /**
  * Conversions between kiln images and the model's tensors. Model values live in [−1, 1]: colour is
@@ -25,31 +25,40 @@ export function encodeConditionImage(image: RasterImage, size: number): Float32A
   return out;
 }
 
+/** Where each channel sits in one view of a sample, and how many there are, as the manifest lists them. */
+function channelLayout(manifest: Pick<ModelManifest, 'channels'>): { count: number } & Record<Exclude<ViewChannel, 'depth'>, number> & { depth: number | undefined } {
+  const at = (c: ViewChannel) => manifest.channels.indexOf(c);
+  const depth = at('depth');
+  return { count: manifest.channels.length, red: at('red'), green: at('green'), blue: at('blue'), alpha: at('alpha'), depth: depth < 0 ? undefined : depth };
+}
+
 /**
- * The model's output [views, 5, R, R] → calibrated views at the manifest's rig cameras: RGBA with
+ * The model's output [views, channels, R, R] → calibrated views at the manifest's rig cameras: RGBA with
  * straight alpha (colour un-premultiplied) and depth where alpha ≥ 0.5 (0 elsewhere).
  */
 export function decodeViews(x: Float32Array, manifest: ModelManifest): CalibratedView[] {
   const r = manifest.resolution;
   const px = r * r;
   const views = manifest.rig.views.length;
-  if (x.length !== views * 5 * px) throw new KilnError('INVALID_INPUT', `decodeViews: expected ${views * 5 * px} values, got ${x.length}`);
+  const layout = channelLayout(manifest);
+  const rgb = [layout.red, layout.green, layout.blue];
+  if (x.length !== views * layout.count * px) throw new KilnError('INVALID_INPUT', `decodeViews: expected ${views * layout.count * px} values, got ${x.length}`);
   const { offset, scale } = manifest.encoding.depth;
   const cameras = rigCameras(manifest.rig, r);
   return cameras.map((camera, v) => {
-    const base = v * 5 * px;
+    const base = v * layout.count * px;
     const image = createImage(r, r, 4);
-    const depth = new Float32Array(px);
+    const depth = layout.depth === undefined ? undefined : new Float32Array(px);
     for (let i = 0; i < px; i++) {
-      const a = Math.min(1, Math.max(0, (x[base + 3 * px + i] + 1) / 2));
+      const a = Math.min(1, Math.max(0, (x[base + layout.alpha * px + i] + 1) / 2));
       for (let c = 0; c < 3; c++) {
-        const pm = Math.min(1, Math.max(0, (x[base + c * px + i] + 1) / 2));
+        const pm = Math.min(1, Math.max(0, (x[base + rgb[c] * px + i] + 1) / 2));
         image.data[i * 4 + c] = a > 1e-3 ? Math.min(1, pm / a) : 0;
       }
       image.data[i * 4 + 3] = a;
-      if (a >= 0.5) depth[i] = Math.max(1e-3, offset + scale * x[base + 4 * px + i]);
+      if (depth && a >= 0.5) depth[i] = Math.max(1e-3, offset + scale * x[base + layout.depth! * px + i]);
     }
-    return { camera, image, depth };
+    return depth ? { camera, image, depth } : { camera, image };
   });
 }
 
@@ -57,17 +66,20 @@ export function decodeViews(x: Float32Array, manifest: ModelManifest): Calibrate
 export function encodeViews(views: CalibratedView[], manifest: ModelManifest): Float32Array {
   const r = manifest.resolution;
   const px = r * r;
-  const out = new Float32Array(views.length * 5 * px);
+  const layout = channelLayout(manifest);
+  const rgb = [layout.red, layout.green, layout.blue];
+  const out = new Float32Array(views.length * layout.count * px);
   const { offset, scale, empty } = manifest.encoding.depth;
   views.forEach((view, v) => {
     if (view.image.width !== r || view.image.height !== r || view.image.channels !== 4) throw new KilnError('INVALID_INPUT', `encodeViews: view ${v} is not ${r}×${r} RGBA`);
-    const base = v * 5 * px;
+    const base = v * layout.count * px;
     for (let i = 0; i < px; i++) {
       const a = view.image.data[i * 4 + 3];
-      for (let c = 0; c < 3; c++) out[base + c * px + i] = view.image.data[i * 4 + c] * a * 2 - 1;
-      out[base + 3 * px + i] = a * 2 - 1;
+      for (let c = 0; c < 3; c++) out[base + rgb[c] * px + i] = view.image.data[i * 4 + c] * a * 2 - 1;
+      out[base + layout.alpha * px + i] = a * 2 - 1;
+      if (layout.depth === undefined) continue;
       const d = view.depth?.[i] ?? 0;
-      out[base + 4 * px + i] = d > 0 ? Math.min(1, Math.max(-1, (d - offset) / scale)) : empty;
+      out[base + layout.depth * px + i] = d > 0 ? Math.min(1, Math.max(-1, (d - offset) / scale)) : empty;
     }
   });
   return out;

@@ -87,5 +87,13 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): ort.
 
 /** An int64 tensor (token ids) from plain numbers. */
 export function int64Tensor(values: ArrayLike<number>, dims: readonly number[]): ort.Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (n !== values.length) throw new KilnError('INVALID_INPUT', `int64Tensor: ${values.length} values do not fill shape [${dims.join(', ')}]`);
   return new ort.Tensor('int64', BigInt64Array.from(Array.from(values, (v) => BigInt(v))), dims);
+}
+
+/** The values of a float32 output tensor, checked: a model that answers another type fails here, by name. */
+export function float32Data(tensor: ort.Tensor, name: string): Float32Array {
+  if (!(tensor.data instanceof Float32Array)) throw new KilnError('INTERNAL', `float32Data: output ${name} is ${tensor.type}, expected float32`);
+  return tensor.data;
 }

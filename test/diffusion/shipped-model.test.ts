@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+
 import { createImage } from '../../src/core/image.js';
 import { generateViews } from '../../src/diffusion/generate-views.js';
 import { defaultModelDir, loadModelManifest } from '../../src/diffusion/model-manifest.js';
@@ -10,7 +10,7 @@ import { compareMeshes } from '../../src/metrics/compare-shapes.js';
 import { cropToObject } from '../../src/preprocess/crop-to-object.js';
 import { reconstructGeometry } from '../../src/reconstruct/reconstruct-geometry.js';
 import { synthesizeSample } from '../../src/synth/synthesize-sample.js';
-import { createOnnxModel } from '../../src/runtime/onnx.js';
+import { createOnnxModel, float32Tensor, int64Tensor, type Feeds } from '../../src/runtime/onnx.js';
 import { tempDir } from '../helpers/paths.js';
 
 // The embedded model as shipped: its manifest, ONNX parity with the PyTorch it was exported from,
@@ -58,16 +58,17 @@ describe('the embedded multi-view model', () => {
     const enc = await createOnnxModel(join(dir, m.files.encoder.path), { threads: 2 });
     const den = await createOnnxModel(join(dir, m.files.denoiser.path), { threads: 2 });
     const image = Float32Array.from({ length: 2 * 4 * s * s }, (_, i) => Math.cos(Math.fround(i * 0.01)));
-    const tokens = new BigInt64Array(2 * L);
-    probe.tokens0.forEach((t, i) => (tokens[i] = BigInt(t)));
-    const ctx = await enc.run({ image: new ort.Tensor('float32', image, [2, 4, s, s]), image_mask: new ort.Tensor('float32', Float32Array.from(probe.image_mask), [2]), tokens: new ort.Tensor('int64', tokens, [2, L]) });
-    const n = 2 * v * 5 * r * r;
+    const tokens = new Int32Array(2 * L);
+    tokens.set(probe.tokens0);
+    const ctx = await enc.run({ image: float32Tensor(image, [2, 4, s, s]), image_mask: float32Tensor(Float32Array.from(probe.image_mask), [2]), tokens: int64Tensor(tokens, [2, L]) });
+    const c = m.channels.length;
+    const n = 2 * v * c * r * r;
     const x = Float32Array.from({ length: n }, (_, i) => Math.sin(Math.fround(i * 0.001)));
-    const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor('float32', x, [2, v, 5, r, r]), t: new ort.Tensor('float32', Float32Array.from(probe.t), [2]), context: ctx.context };
+    const feeds: Feeds = { x: float32Tensor(x, [2, v, c, r, r]), t: float32Tensor(Float32Array.from(probe.t), [2]), context: ctx.context };
     if ('image' in m.io.denoiser.inputs) {
       // The pixel path sees the image times its mask: the second probe sample has none.
       const masked = image.map((a, i) => a * probe.image_mask[Math.floor(i / (4 * s * s))]);
-      feeds.image = new ort.Tensor('float32', masked, [2, 4, s, s]);
+      feeds.image = float32Tensor(masked, [2, 4, s, s]);
     }
     const out = await den.run(feeds);
     const x0 = out.x0.data as Float32Array;
