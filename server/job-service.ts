@@ -130,7 +130,7 @@ export abstract class JobService extends EventEmitter {
     if (!job || FINISHED_STATES.includes(job.state)) return;
     const finishedAt = new Date().toISOString();
     if (outcome.state === 'succeeded') {
-      const r = outcome.report as { timings?: Record<string, number>; files?: string[]; mesh?: { vertices: number; faces: number }; worker?: string };
+      const r = outcome.report;
       if (r.timings) this.metrics.observeTimings(r.timings);
       await this.store.save({ ...job, state: 'succeeded', finishedAt, stage: undefined, progress: 1, worker: r.worker ?? job.worker, timings: r.timings, files: r.files, mesh: r.mesh ? { vertices: r.mesh.vertices, faces: r.mesh.faces } : undefined });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });

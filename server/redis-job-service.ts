@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { GenerationReport } from '../src/pipeline/generation-report.js';
 import { createLogger } from '../src/core/logger.js';
 import { JobService, type JobServiceOptions } from './job-service.js';
 import type { JobStore } from './job-store.js';
@@ -87,7 +88,7 @@ export class RedisJobService extends JobService {
     });
     this.queueEvents.on('completed', ({ jobId, returnvalue }) => {
       const report = typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue;
-      void this.finish(jobId, { state: 'succeeded', report: report as Record<string, unknown> }).then(() => this.refresh());
+      void this.finish(jobId, { state: 'succeeded', report: report as GenerationReport }).then(() => this.refresh());
     });
     this.queueEvents.on('failed', ({ jobId, failedReason }) => {
       const f = parseFailure(failedReason);
@@ -117,7 +118,7 @@ export class RedisJobService extends JobService {
         continue;
       }
       const state = await q.getState();
-      if (state === 'completed') await this.finish(job.id, { state: 'succeeded', report: q.returnvalue as Record<string, unknown> });
+      if (state === 'completed') await this.finish(job.id, { state: 'succeeded', report: q.returnvalue as GenerationReport });
       else if (state === 'failed') {
         const f = parseFailure(q.failedReason);
         await this.finish(job.id, f.code === 'CANCELLED' ? { state: 'cancelled' } : { state: 'failed', ...f });

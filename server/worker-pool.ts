@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '../src/core/logger.js';
+import type { GenerationReport } from '../src/pipeline/generation-report.js';
 import type { FromWorker, WorkerJob } from './worker-protocol.js';
 
 const log = createLogger('worker-pool');
 
 export type Outcome =
-  | { state: 'succeeded'; report: Record<string, unknown> }
+  | { state: 'succeeded'; report: GenerationReport }
   | { state: 'failed'; code: string; message: string }
   | { state: 'cancelled' };
 

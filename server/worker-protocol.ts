@@ -1,3 +1,4 @@
+import type { GenerationReport } from '../src/pipeline/generation-report.js';
 import type { JobOptions } from './schemas.js';
 
 /** What the server asks a generation worker to do. */
@@ -20,6 +21,6 @@ export type FromWorker =
   | { type: 'load-failed'; message: string }
   | { type: 'progress'; id: string; stage: string; fraction: number }
   | { type: 'views'; id: string }
-  | { type: 'done'; id: string; report: Record<string, unknown> }
+  | { type: 'done'; id: string; report: GenerationReport }
   | { type: 'failed'; id: string; code: string; message: string }
   | { type: 'cancelled'; id: string };

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router } from 'express';
-import { KNOWN_OUTPUTS } from '../../src/pipeline/write-outputs.js';
+import { KNOWN_OUTPUTS, OUTPUT_FILES, isOutputFile } from '../../src/export/formats.js';
 import { ApiError } from '../api-error.js';
 import { API, idParam, type RouteContext } from './context.js';
 
@@ -13,14 +13,13 @@ export function filesRouter({ service, store }: RouteContext): Router {
       const id = idParam(req);
       const job = service.require(id);
       const name = String(req.params.name);
-      if (!(KNOWN_OUTPUTS as readonly string[]).includes(name)) throw new ApiError(404, 'NOT_FOUND', `no output named '${name.slice(0, 40)}'; outputs are ${KNOWN_OUTPUTS.join(', ')}`);
+      if (!isOutputFile(name)) throw new ApiError(404, 'NOT_FOUND', `no output named '${name.slice(0, 40)}'; outputs are ${KNOWN_OUTPUTS.join(', ')}`);
       // The generated views are there before the outputs are: as soon as diffusion ends.
       const early = name === 'views.png' && job.state === 'running' && existsSync(store.previewPath(id));
       if (!early && (job.state !== 'succeeded' || !job.files?.includes(name))) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}${job.state !== 'succeeded' ? ` (it is ${job.state})` : ''}`);
       const path = early ? store.previewPath(id) : join(store.outDir(id), name);
       if (!existsSync(path)) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}`);
-      const types: Record<string, string> = { glb: 'model/gltf-binary', obj: 'model/obj', mtl: 'model/mtl', stl: 'model/stl', png: 'image/png', gif: 'image/gif', json: 'application/json' };
-      res.type(types[name.split('.').pop()!] ?? 'application/octet-stream');
+      res.type(OUTPUT_FILES[name].type);
       if (req.query.download !== undefined) res.attachment(name);
       createReadStream(path).on('error', next).pipe(res);
     } catch (err) {

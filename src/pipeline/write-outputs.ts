@@ -8,35 +8,23 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
 import { turntableGif } from '../render/turntable-gif.js';
-import type { GenerationResult } from './generation.js';
+import { DEFAULT_FORMATS, KNOWN_OUTPUTS, type OutputFormat } from '../export/formats.js';
+import { writeModelFiles, type WriteModelFilesOptions } from '../export/write-model-files.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
-import { writeModelFiles, type WriteModelFilesOptions } from './write-model-files.js';
-
-export const OUTPUT_FORMATS = ['glb', 'obj', 'stl'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import type { GenerationResult } from './generation.js';
+import { generationReport, type GenerationReport, type ReportFields } from './generation-report.js';
 
 export interface WriteOutputsOptions extends OperationOptions {
-  formats: OutputFormat[];
+  formats: readonly OutputFormat[];
   /** Write `preview.gif` (a turntable, about a second of rendering). */
   preview: boolean;
   /** Extra fields for `report.json` (the command, input paths…). */
-  report: Record<string, unknown>;
+  report: ReportFields;
   /** GLB geometry compression. */
   compression: WriteModelFilesOptions['compression'];
 }
 
-export const WRITE_OUTPUTS_DEFAULTS: WriteOutputsOptions = { formats: ['glb', 'obj'], preview: true, report: {}, compression: 'none' };
-
-/** Every file name a generation may write; nothing else in the folder is touched. */
-export const KNOWN_OUTPUTS = ['input.png', 'views.png', 'model.glb', 'model.obj', 'model.mtl', 'model.png', 'model.stl', 'preview.gif', 'report.json'] as const;
-
-/** Parses `glb,obj,stl` into formats, rejecting unknown names. */
-export function parseFormats(value: string): OutputFormat[] {
-  const list = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  const bad = list.filter((f) => !(OUTPUT_FORMATS as readonly string[]).includes(f));
-  if (!list.length || bad.length) throw new KilnError('INVALID_INPUT', `unknown output format(s) ${bad.join(', ') || '(none)'}; choose from ${OUTPUT_FORMATS.join(', ')}`);
-  return [...new Set(list)] as OutputFormat[];
-}
+export const WRITE_OUTPUTS_DEFAULTS: WriteOutputsOptions = { formats: DEFAULT_FORMATS, preview: true, report: {}, compression: 'none' };
 
 /** The generated views as one PNG: a 3 × 2 grid over white, upscaled 4× (they are 64 px each). */
 export async function viewsGridPng(views: CalibratedView[]): Promise<Buffer> {
@@ -50,7 +38,7 @@ export async function viewsGridPng(views: CalibratedView[]): Promise<Buffer> {
  * of it exists, `report.json` last, so a cancelled or failed run leaves no half-written result
  * (and a reader that sees `report.json` sees everything). Returns the report.
  */
-export async function writeOutputs(result: GenerationResult, dir: string, options: Partial<WriteOutputsOptions> = {}): Promise<Record<string, unknown>> {
+export async function writeOutputs(result: GenerationResult, dir: string, options: Partial<WriteOutputsOptions> = {}): Promise<GenerationReport> {
   const o = { ...WRITE_OUTPUTS_DEFAULTS, ...options };
   const out = resolve(dir);
   try {
@@ -68,10 +56,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
     if (result.input) await writeFileAtomic(join(staging, 'input.png'), await encodeImage(result.input.cutout));
     if (result.views) await writeFileAtomic(join(staging, 'views.png'), await viewsGridPng(result.views));
     throwIfAborted(o.signal, 'writeOutputs');
-    const model = await writeModelFiles(result.mesh, staging, { stl: o.formats.includes('stl'), compression: o.compression });
-    const keep = new Set<string>(model.filter((f) => (f === 'model.glb' ? o.formats.includes('glb') : f.startsWith('model.') && f !== 'model.stl' ? o.formats.includes('obj') : o.formats.includes('stl'))));
-    // The GLB is always validated (writeModelFiles refuses a GLB with errors) even if not kept.
-    for (const f of model) if (!keep.has(f)) await rm(join(staging, f));
+    await writeModelFiles(result.mesh, staging, { formats: o.formats, compression: o.compression });
     timings.export = Math.round(performance.now() - t) / 1000;
     if (o.preview) {
       t = performance.now();
@@ -80,20 +65,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
     }
     throwIfAborted(o.signal, 'writeOutputs');
     const files = (await readdir(staging)).sort();
-    const usage = process.resourceUsage();
-    const report = {
-      ...o.report,
-      prompt: result.prompt,
-      seed: result.seed,
-      options: result.options,
-      model: result.model,
-      matte: result.input?.matte,
-      reference: result.reference,
-      timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },
-      peakRssMB: Math.round(usage.maxRSS / 1024),
-      mesh: { vertices: result.mesh.positions.length / 3, faces: result.mesh.indices.length / 3, textured: !!result.mesh.material?.baseColorTexture },
-      files: [...files, 'report.json'],
-    };
+    const report = generationReport(result, files, timings, o.report);
     await writeFileAtomic(join(staging, 'report.json'), JSON.stringify(report, null, 2) + '\n');
     for (const f of files) await rename(join(staging, f), join(out, f));
     await rename(join(staging, 'report.json'), join(out, 'report.json'));

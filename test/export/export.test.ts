@@ -10,7 +10,7 @@ import { meshToObj, meshToStl } from '../../src/export/write-obj-stl.js';
 import { loadGltf } from '../../src/io/load-gltf.js';
 import { parseObj } from '../../src/io/load-obj.js';
 import { parseStl } from '../../src/io/load-three.js';
-import { writeModelFiles } from '../../src/pipeline/write-model-files.js';
+import { writeModelFiles } from '../../src/export/write-model-files.js';
 import { tempDir } from '../helpers/paths.js';
 import { meshFromSdf } from '../helpers/shapes.js';
 
@@ -61,7 +61,7 @@ describe('export', () => {
 
   test('writeModelFiles writes every format, validated, atomically', async () => {
     const dir = tempDir();
-    const names = await writeModelFiles(textured, dir, { stl: true });
+    const names = await writeModelFiles(textured, dir, { formats: ['glb', 'obj', 'stl'] });
     expect(names.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl']);
     for (const n of names) expect(existsSync(join(dir, n))).toBe(true);
     expect((await validateGlb(readFileSync(join(dir, 'model.glb')))).errors).toBe(0);

@@ -1,0 +1,50 @@
+import type { GenerationResult } from './generation.js';
+
+/**
+ * `report.json`: what a generation was asked, what it made and what it cost. Written last into the
+ * output folder (a reader that sees it sees every file it lists); the CLI prints it with `--json`
+ * and the server keeps its timings, files and mesh counts on the job.
+ */
+export interface GenerationReport {
+  /** The caller's own fields: the command (`image`, `text`, `views`), the input path, the job id… */
+  command?: string;
+  input?: string;
+  job?: string;
+  /** The worker that ran the job (Redis mode: host:pid). */
+  worker?: string;
+  prompt?: string;
+  seed?: number;
+  /** The options the generation ran with, every default filled in. */
+  options: GenerationResult['options'];
+  model?: GenerationResult['model'];
+  /** How the input photo was matted (image → 3D). */
+  matte?: string;
+  reference?: GenerationResult['reference'];
+  /** Seconds per stage, with `total`. */
+  timings: Record<string, number>;
+  peakRssMB: number;
+  mesh: { vertices: number; faces: number; textured: boolean };
+  /** The files in the output folder, `report.json` included. */
+  files: string[];
+}
+
+/** The fields a caller adds to a report. */
+export type ReportFields = Pick<GenerationReport, 'command' | 'input' | 'job'> & Record<string, unknown>;
+
+/** Builds the report of `result` whose output folder holds `files` (without `report.json`). */
+export function generationReport(result: GenerationResult, files: string[], timings: Record<string, number>, fields: ReportFields): GenerationReport {
+  const usage = process.resourceUsage();
+  return {
+    ...fields,
+    prompt: result.prompt,
+    seed: result.seed,
+    options: result.options,
+    model: result.model,
+    matte: result.input?.matte,
+    reference: result.reference,
+    timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },
+    peakRssMB: Math.round(usage.maxRSS / 1024),
+    mesh: { vertices: result.mesh.positions.length / 3, faces: result.mesh.indices.length / 3, textured: !!result.mesh.material?.baseColorTexture },
+    files: [...files, 'report.json'],
+  };
+}
