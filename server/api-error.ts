@@ -1,4 +1,4 @@
-import { KilnError, describeError } from '../src/core/errors.js';
+import { KilnError, describeError, type KilnErrorCode } from '../src/core/errors.js';
 
 /** An error with its HTTP status and stable code; everything the API refuses is one of these. */
 export class ApiError extends Error {
@@ -13,8 +13,9 @@ export class ApiError extends Error {
   }
 }
 
-const KILN_STATUS: Record<string, [number, string]> = {
+const KILN_STATUS: Partial<Record<KilnErrorCode, [number, string]>> = {
   INVALID_INPUT: [422, 'UNPROCESSABLE'],
+  NO_OBJECT: [422, 'UNPROCESSABLE'],
   UNSUPPORTED_FORMAT: [415, 'UNSUPPORTED_MEDIA_TYPE'],
   TOO_LARGE: [413, 'TOO_LARGE'],
   NOT_FOUND: [404, 'NOT_FOUND'],
@@ -28,9 +29,10 @@ const KILN_STATUS: Record<string, [number, string]> = {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof KilnError && KILN_STATUS[err.code]) {
-    const [status, code] = KILN_STATUS[err.code];
-    return new ApiError(status, code, err.message);
+  const known = err instanceof KilnError ? KILN_STATUS[err.code] : undefined;
+  if (known) {
+    const [status, code] = known;
+    return new ApiError(status, code, (err as KilnError).message);
   }
   // body-parser and multer errors carry a status or a code of their own.
   const e = err as { status?: number; type?: string; code?: string };

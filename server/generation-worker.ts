@@ -8,12 +8,12 @@ import { CancelledError, KilnError, describeError } from '../src/core/errors.js'
 import { readImage } from '../src/core/image.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
 import type { GenerationOptions, GenerationResult } from '../src/pipeline/generation.js';
+import { resolveGenerationOptions } from '../src/pipeline/generation-options.js';
 import { imageTo3D } from '../src/pipeline/image-to-3d.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
 import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
 import { viewsGridPng, writeOutputs } from '../src/pipeline/write-outputs.js';
 import { writeFileAtomic } from '../src/core/fs.js';
-import { GUIDANCE_DEFAULTS, type GuidancePresetName } from '../src/diffusion/guidance.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
 
 const { modelDir, threads, maxPixels } = workerData as { modelDir: string; threads: number; maxPixels: number };
@@ -38,20 +38,16 @@ async function run(job: WorkerJob): Promise<void> {
     post({ type: 'progress', id: job.id, stage: e.stage, fraction: e.fraction });
   };
   try {
-    const o = job.options;
+    // The job's options were validated when it was accepted; here the model fills in the rest.
+    const { options: resolved, formats } = resolveGenerationOptions(job.options, model.manifest);
     let result: GenerationResult;
     if (job.kind === 'views') {
       const photos = [];
       for (const input of job.inputs) photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0 });
-      result = await viewsTo3D(photos, { faceBudget: o.faces, textureSize: o.textureSize, signal: controller.signal, onProgress: onPipelineProgress });
+      result = await viewsTo3D(photos, { faceBudget: job.options.faces, textureSize: job.options.textureSize, signal: controller.signal, onProgress: onPipelineProgress });
     } else {
-      const options: Partial<GenerationOptions> = {
-        seed: o.seed ?? 0,
-        steps: o.steps,
-        guidance: o.cfg ? { preset: o.cfg as GuidancePresetName, scale: o.cfgScale ?? GUIDANCE_DEFAULTS.scale } : undefined,
-        faceBudget: o.faces,
-        textureSize: o.textureSize,
-        fast: !!o.fast,
+      const options: GenerationOptions = {
+        ...resolved,
         signal: controller.signal,
         onProgress: onPipelineProgress,
         onViews: async (views) => {
@@ -64,7 +60,7 @@ async function run(job: WorkerJob): Promise<void> {
         : await textTo3D(model, job.prompt ?? '', options);
     }
     onProgress({ stage: 'export', fraction: 0.9 });
-    const report = await writeOutputs(result, job.outDir, { formats: o.formats ?? ['glb', 'obj'], preview: true, signal: controller.signal, report: { command: job.kind, job: job.id } });
+    const report = await writeOutputs(result, job.outDir, { formats, preview: true, signal: controller.signal, report: { command: job.kind, job: job.id } });
     post({ type: 'done', id: job.id, report });
   } catch (err) {
     if (err instanceof CancelledError || controller.signal.aborted) post({ type: 'cancelled', id: job.id });

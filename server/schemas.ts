@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { GUIDANCE_PRESETS } from '../src/diffusion/guidance.js';
-import { OUTPUT_FORMATS } from '../src/pipeline/write-outputs.js';
+import { GenerationRequestSchema } from '../src/pipeline/generation-request.js';
 
 /**
  * The API's schemas: requests are validated with them, and the OpenAPI document is generated from
@@ -10,18 +9,15 @@ import { OUTPUT_FORMATS } from '../src/pipeline/write-outputs.js';
 export const JOB_ID_PATTERN = /^[0-9a-z]{8,12}-[0-9a-f]{8}$/;
 export const JobIdSchema = z.string().regex(JOB_ID_PATTERN).describe('job id, e.g. "mf3k2x1a-9c0d1e2f"');
 
-export const JobOptionsSchema = z
-  .object({
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('random seed (same seed, input and options → same model)'),
-    steps: z.number().int().min(1).max(200).optional().describe("diffusion sampling steps (default: the model's)"),
-    cfg: z.enum(GUIDANCE_PRESETS as unknown as [string, ...string[]]).optional().describe("guidance preset (default: the model's)"),
-    cfgScale: z.number().positive().max(50).optional().describe('guidance weight for constant, peak weight for adaptive'),
-    faces: z.number().int().min(500).max(500_000).optional().describe('face budget (default 20000)'),
-    textureSize: z.number().int().min(64).max(4096).optional().describe('texture size in texels'),
-    formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).optional().describe('model formats (default glb, obj)'),
-    fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),
-  })
-  .strict();
+const request = GenerationRequestSchema.shape;
+/**
+ * A job's options: the shared generation request (src/pipeline/generation-request.ts), with this
+ * service's caps on what one job may cost (the CLI allows more on one's own machine).
+ */
+export const JobOptionsSchema = GenerationRequestSchema.extend({
+  faces: request.faces.unwrap().max(500_000).optional().describe(request.faces.description ?? ''),
+  textureSize: request.textureSize.unwrap().max(4096).optional().describe(request.textureSize.description ?? ''),
+});
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
 
 export const TextJobRequestSchema = z
@@ -64,6 +60,17 @@ export const JobSchema = z.object({
   mesh: z.object({ vertices: z.number(), faces: z.number() }).optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
+
+/** Links the API adds to a job: itself, its event stream, cancel, and each output file. */
+export interface JobLinks {
+  self: string;
+  events: string;
+  cancel: string;
+  files: Record<string, string>;
+}
+
+/** A job as the API answers it. */
+export type PublicJob = Job & { links: JobLinks };
 
 export const ErrorSchema = z.object({
   error: z.object({

@@ -8,7 +8,7 @@ import type { ServerOptions } from '../config.js';
 import type { JobService } from '../job-service.js';
 import type { JobStore } from '../job-store.js';
 import type { ServerMetrics } from '../metrics.js';
-import { JobIdSchema, type Job } from '../schemas.js';
+import { JobIdSchema, type Job, type PublicJob } from '../schemas.js';
 
 /** The API's version prefix; every job route lives under it. */
 export const API = '/api/v1';
@@ -55,7 +55,7 @@ export function idParam(req: Request): string {
 }
 
 /** A job as the API shows it: the record plus links to itself, its events, cancel and its files. */
-export function publicJob(job: Job) {
+export function publicJob(job: Job): PublicJob {
   const base = `${API}/jobs/${job.id}`;
   return {
     ...job,

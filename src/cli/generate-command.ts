@@ -3,13 +3,17 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { KilnError, describeError } from '../core/errors.js';
 import { readImage } from '../core/image.js';
-import { GUIDANCE_DEFAULTS, GUIDANCE_PRESETS, type GuidancePresetName } from '../diffusion/guidance.js';
 import { loadMultiViewModel } from '../diffusion/multiview-model.js';
 import { defaultModelDir } from '../diffusion/model-manifest.js';
+import { parseFormats } from '../export/formats.js';
 import { imageTo3D } from '../pipeline/image-to-3d.js';
 import { textTo3D } from '../pipeline/text-to-3d.js';
-import type { GenerationOptions, GenerationResult } from '../pipeline/generation.js';
-import { parseFormats, writeOutputs } from '../pipeline/write-outputs.js';
+import type { GenerationResult } from '../pipeline/generation.js';
+import { resolveGenerationOptions } from '../pipeline/generation-options.js';
+import { parseGenerationRequest, type GenerationRequest } from '../pipeline/generation-request.js';
+import type { ReportFields } from '../pipeline/generation-report.js';
+import { writeOutputs } from '../pipeline/write-outputs.js';
+import { flagOf } from './flags.js';
 import { createProgressDisplay } from './progress-display.js';
 import type { ProgressEvent } from '../core/progress.js';
 
@@ -58,12 +62,8 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
  * Returns what to print: the report as JSON with `--json`, else a short summary.
  */
 export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
-  parseFormats(opts.format); // fail on a bad --format before loading anything
-  let guidance: GenerationOptions['guidance'];
-  if (opts.cfg !== undefined) {
-    if (!GUIDANCE_PRESETS.includes(opts.cfg as GuidancePresetName)) throw new KilnError('INVALID_INPUT', `--cfg must be one of ${GUIDANCE_PRESETS.join(', ')}, got '${opts.cfg}'`);
-    guidance = { preset: opts.cfg as GuidancePresetName, scale: opts.cfgScale ?? GUIDANCE_DEFAULTS.scale };
-  }
+  // Every flag is checked before any work: a bad --faces or --cfg fails here, not after diffusion.
+  const request = generationRequest(opts);
   if (kind === 'text' && !input.trim()) throw new KilnError('INVALID_INPUT', 'text: the prompt is empty; say what to make, e.g. "a red mug"');
   const image = kind === 'image' ? await readImage(input).catch((err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
@@ -71,23 +71,31 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   await ensureWritableFolder(opts.out);
   return produceAndWrite(opts, { command: kind, input: kind === 'image' ? resolve(input) : input }, async (signal, onProgress) => {
     const model = await loadMultiViewModel(opts.model ?? defaultModelDir());
-    const options: Partial<GenerationOptions> = {
-      seed: opts.seed,
-      steps: opts.steps,
-      guidance,
-      faceBudget: opts.faces,
-      textureSize: opts.textureSize,
-      fast: !!opts.fast,
-      projectInput: opts.projectInput !== false,
-      signal,
-      onProgress,
-    };
+    const options = { ...resolveGenerationOptions(request, model.manifest).options, signal, onProgress };
     try {
       return kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
     } finally {
       await model.dispose();
     }
   });
+}
+
+/** The generation request that the flags make, validated by the shared schema. */
+export function generationRequest(opts: GenerateCommandOptions): GenerationRequest {
+  return parseGenerationRequest(
+    {
+      seed: opts.seed,
+      steps: opts.steps,
+      cfg: opts.cfg,
+      cfgScale: opts.cfgScale,
+      faces: opts.faces,
+      textureSize: opts.textureSize,
+      formats: parseFormats(opts.format),
+      fast: opts.fast,
+      projectInput: opts.projectInput,
+    },
+    flagOf,
+  );
 }
 
 /** What every generating command shares: output formats, preview, progress style, compression. */
@@ -109,7 +117,7 @@ const COMPRESSIONS = ['none', 'meshopt', 'draco'] as const;
  */
 export async function produceAndWrite(
   opts: OutputCommandOptions,
-  reportFields: Record<string, unknown>,
+  reportFields: ReportFields,
   produce: (signal: AbortSignal, onProgress: (e: ProgressEvent) => void) => Promise<GenerationResult>,
 ): Promise<string> {
   const formats = parseFormats(opts.format);
@@ -127,11 +135,8 @@ export async function produceAndWrite(
     display.stop();
     if (opts.json) return JSON.stringify({ out: resolve(opts.out), ...report }, null, 2);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const mesh = report.mesh as { vertices: number; faces: number };
-    const fallback = (report.options as { fallback?: string } | undefined)?.fallback
-      ? '; the generated views disagreed, so the model was built from the front view and its mirror'
-      : '';
-    return `${resolve(opts.out)}: ${(report.files as string[]).join(', ')} (${mesh.faces} faces, ${seconds} s${fallback})`;
+    const fallback = report.options.fallback ? '; the generated views disagreed, so the model was built from the front view and its mirror' : '';
+    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})`;
   } finally {
     display.stop();
     process.off('SIGINT', onSignal);

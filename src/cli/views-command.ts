@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { readImage } from '../core/image.js';
+import { parseFormats } from '../export/formats.js';
+import { parseGenerationRequest } from '../pipeline/generation-request.js';
 import { viewsTo3D, type PhotoView } from '../pipeline/views-to-3d.js';
+import { flagOf } from './flags.js';
 import { ensureWritableFolder, produceAndWrite, type OutputCommandOptions } from './generate-command.js';
 
 export interface ViewsCommandOptions extends OutputCommandOptions {
@@ -20,6 +23,8 @@ export interface ViewsCommandOptions extends OutputCommandOptions {
  * other generating commands (model files, preview.gif, report.json). Returns what to print.
  */
 export async function runViewsCommand(images: string[], opts: ViewsCommandOptions): Promise<string> {
+  // The options views → 3D shares with the other commands obey the same limits, checked before any work.
+  parseGenerationRequest({ faces: opts.faces, textureSize: opts.textureSize, formats: parseFormats(opts.format) }, flagOf);
   if (opts.azimuths.length !== images.length) {
     throw new KilnError('INVALID_INPUT', `views: ${images.length} images but ${opts.azimuths.length} azimuths; give one azimuth per image`);
   }

@@ -1,16 +1,23 @@
 /**
  * Errors that are meant for the person running kiln. Each carries a stable `code` (the server maps
- * codes to HTTP statuses, the CLI prints only the message) and a message that names the operation
- * that failed, e.g. `loadMesh: unsupported format ".fbx"`.
+ * codes to HTTP statuses, the CLI prints only the message, and code that recovers from a failure
+ * tests the code, never the message) and a message that names the operation that failed, e.g.
+ * `loadMesh: unsupported format ".fbx"`.
  */
-export type KilnErrorCode =
-  | 'INVALID_INPUT'
-  | 'UNSUPPORTED_FORMAT'
-  | 'TOO_LARGE'
-  | 'NOT_FOUND'
-  | 'CANCELLED'
-  | 'NOT_AVAILABLE'
-  | 'INTERNAL';
+export const KILN_ERROR_CODES = {
+  /** The input or an option is wrong; the message says which and why. */
+  INVALID_INPUT: 'invalid input',
+  /** The views hold no object to reconstruct: no foreground, silhouettes that share no volume. */
+  NO_OBJECT: 'no object in the views',
+  UNSUPPORTED_FORMAT: 'unsupported file format',
+  TOO_LARGE: 'input too large',
+  NOT_FOUND: 'not found',
+  CANCELLED: 'cancelled',
+  NOT_AVAILABLE: 'not available here',
+  INTERNAL: 'internal error',
+} as const;
+
+export type KilnErrorCode = keyof typeof KILN_ERROR_CODES;
 
 export class KilnError extends Error {
   readonly code: KilnErrorCode;

@@ -1,4 +1,4 @@
-import { KilnError } from '../core/errors.js';
+import { KilnError, type KilnErrorCode } from '../core/errors.js';
 import type { RasterImage } from '../core/image.js';
 import type { Camera } from './camera.js';
 
@@ -18,8 +18,8 @@ export interface CalibratedView {
  * names the view and what is wrong with it.
  */
 export function validateViews(views: CalibratedView[], operation: string): void {
-  const fail = (why: string): never => {
-    throw new KilnError('INVALID_INPUT', `${operation}: ${why}`);
+  const fail = (why: string, code: KilnErrorCode = 'INVALID_INPUT'): never => {
+    throw new KilnError(code, `${operation}: ${why}`);
   };
   if (!Array.isArray(views) || views.length < 2) fail(`need at least 2 views, got ${views?.length ?? 0}`);
   let anyForeground = false;
@@ -42,5 +42,5 @@ export function validateViews(views: CalibratedView[], operation: string): void 
       }
     }
   });
-  if (!anyForeground) fail('no view shows any foreground (every alpha is below 0.5)');
+  if (!anyForeground) fail('no view shows any foreground (every alpha is below 0.5)', 'NO_OBJECT');
 }

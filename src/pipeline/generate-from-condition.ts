@@ -4,7 +4,8 @@ import { generateViews } from '../diffusion/generate-views.js';
 import type { MultiViewModel, ViewCondition } from '../diffusion/multiview-model.js';
 import { reconstructFromViews } from './reconstruct-from-views.js';
 import { mirroredPair } from '../geometry/mirrored-pair.js';
-import { FAST_OVERRIDES, GENERATION_DEFAULTS, pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
+import { completeGenerationOptions } from './generation-options.js';
+import { pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
 
 /** Generated views may drift; one of them may disagree with the rest without carving the object away. */
 export const GENERATED_VIEW_OUTLIERS = 1;
@@ -24,26 +25,21 @@ export async function generateFromCondition(
   progress: ReturnType<typeof pipelineProgress>,
   reference?: RasterImage,
 ): Promise<Omit<GenerationResult, 'input' | 'prompt'>> {
-  // Callers (the CLI, the server) pass fields they were not given as undefined: they mean "default".
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
-  const o = { ...GENERATION_DEFAULTS, ...defined };
-  const fast = o.fast ? FAST_OVERRIDES : undefined;
-  const steps = o.steps ?? fast?.steps ?? model.manifest.sampler.steps;
-  const resolution = defined.resolution ?? fast?.resolution ?? o.resolution;
-  const textureSize = defined.textureSize ?? fast?.textureSize ?? o.textureSize;
-  const guidance = o.guidance ?? model.manifest.guidance;
+  const o = completeGenerationOptions(options, model.manifest);
+  const { steps, guidance, resolution, textureSize } = o;
+  const reconstruct = o.reconstructor ?? reconstructFromViews;
   const generated = await timed(timings, 'diffusion', () =>
     generateViews(model, condition, { seed: o.seed, steps, guidance, solver: o.solver, signal: o.signal, onProgress: progress }),
   );
   await o.onViews?.(generated.views);
-  const unusable = (err: unknown) => err instanceof KilnError && err.code === 'INVALID_INPUT' && /foreground|empty|no surface|no object|enclose no volume|do not intersect/i.test(err.message);
+  const unusable = (err: unknown) => err instanceof KilnError && err.code === 'NO_OBJECT';
   let recon;
   let outlierViews = GENERATED_VIEW_OUTLIERS;
   let sources = generated.views;
   let fallback: 'front-view' | undefined;
   for (;;) {
     try {
-      recon = await reconstructFromViews(sources, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews, reference: o.projectInput ? reference : undefined, signal: o.signal, onProgress: progress });
+      recon = await reconstruct(sources, { resolution, faceBudget: o.faceBudget, textureSize, outlierViews, reference: o.projectInput ? reference : undefined, signal: o.signal, onProgress: progress });
       break;
     } catch (err) {
       if (!unusable(err) || fallback) {
@@ -67,7 +63,7 @@ export async function generateFromCondition(
     mesh: recon.mesh,
     views: generated.views,
     seed: o.seed,
-    options: { steps, guidance, solver: o.solver ?? model.manifest.sampler.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast, projectInput: !!reference && o.projectInput, outlierViews, fallback },
+    options: { steps, guidance, solver: o.solver, resolution, textureSize, faceBudget: o.faceBudget, fast: o.fast, projectInput: !!reference && o.projectInput, outlierViews, fallback },
     reference: recon.reference ? { elevation: recon.reference.elevation, iou: Math.round(recon.reference.iou * 1000) / 1000, used: recon.reference.used } : undefined,
     model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 },
     timings,

@@ -3,6 +3,7 @@ import { weightedProgress, type OperationOptions, type ProgressCallback } from '
 import type { GuidanceSchedule } from '../diffusion/guidance.js';
 import type { Mesh } from '../geometry/mesh.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
+import type { Reconstructor } from './reconstruct-from-views.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -23,14 +24,27 @@ export interface GenerationOptions extends OperationOptions {
   fast: boolean;
   /** Image → 3D: also texture from the input photo itself, where it sees the surface. */
   projectInput: boolean;
+  /**
+   * Builds the textured mesh from the generated views (default `reconstructFromViews`: visual hull,
+   * depth fusion, texture bake). A learned reconstructor with the same signature drops in here.
+   */
+  reconstructor?: Reconstructor;
   /** Called with the generated views as soon as diffusion ends (a UI shows them while the mesh is built). */
   onViews?: (views: CalibratedView[]) => void | Promise<void>;
 }
 
-export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };
-
-/** What `--fast` changes. */
-export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as const;
+/**
+ * The options a generation reports. Image and text → 3D add the sampler's (steps, guidance, solver)
+ * and `fallback` when the generated views disagreed; views → 3D adds the cameras and mattes.
+ */
+export interface ReportedOptions {
+  resolution: number;
+  faceBudget: number;
+  textureSize: number;
+  /** `front-view`: the generated views shared no volume, so the model was built from the front view and its mirror. */
+  fallback?: 'front-view';
+  [option: string]: unknown;
+}
 
 /** Everything a generation produced, before anything is written. */
 export interface GenerationResult {
@@ -42,7 +56,8 @@ export interface GenerationResult {
   prompt?: string;
   /** The diffusion seed (absent for views → 3D, which samples nothing). */
   seed?: number;
-  options: Record<string, unknown>;
+  /** The options it ran with, every default filled in (what `report.json` shows). */
+  options: ReportedOptions;
   model?: { name: string; sha256: string };
   /** Where the input photo was placed on the mesh for texturing (image → 3D with projectInput). */
   reference?: { elevation: number; iou: number; used: boolean };

@@ -55,6 +55,9 @@ export interface ReconstructionResult {
   reference?: { elevation: number; iou: number; used: boolean; view: CalibratedView };
 }
 
+/** Calibrated views → textured mesh: the reconstruction stage as the pipeline takes it (see `GenerationOptions.reconstructor`). */
+export type Reconstructor = (views: CalibratedView[], options: Partial<ReconstructFromViewsOptions>) => Promise<ReconstructionResult>;
+
 /**
  * Calibrated views → textured mesh: geometry (fusion, marching cubes, cleanup, decimation), then
  * either a UV atlas with a baked texture or vertex colours. Progress is reported as one weighted

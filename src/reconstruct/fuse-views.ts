@@ -270,7 +270,7 @@ function estimateBounds(prepared: PreparedView[], views: CalibratedView[], signa
       }
     }
   }
-  if (!Number.isFinite(min[0])) throw new KilnError('INVALID_INPUT', `${NAME}: the views' silhouettes do not intersect: no object to reconstruct`);
+  if (!Number.isFinite(min[0])) throw new KilnError('NO_OBJECT', `${NAME}: the views' silhouettes do not intersect: no object to reconstruct`);
   for (let k = 0; k < 3; k++) {
     min[k] -= 2 * spacing;
     max[k] += 2 * spacing;

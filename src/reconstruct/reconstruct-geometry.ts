@@ -50,7 +50,7 @@ export async function reconstructGeometry(views: CalibratedView[], options: Part
   });
   report(0.7, 'extracting the surface');
   let mesh = marchingCubes(volume.field, volume.dims, { origin: volume.origin, spacing: volume.spacing, signal: o.signal });
-  if (mesh.indices.length === 0) throw new KilnError('INVALID_INPUT', 'reconstructGeometry: the views enclose no volume: nothing to reconstruct');
+  if (mesh.indices.length === 0) throw new KilnError('NO_OBJECT', 'reconstructGeometry: the views enclose no volume: nothing to reconstruct');
   throwIfAborted(o.signal, 'reconstructGeometry');
   mesh = keepMainComponents(mesh, o.minComponent);
   report(0.8, 'smoothing');

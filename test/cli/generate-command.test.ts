@@ -13,6 +13,7 @@ function kiln(...args: string[]) {
 }
 
 const SAMPLE = join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
+const MANIFEST = JSON.parse(readFileSync(join(REPO_ROOT, 'assets', 'models', 'kiln-mv-cpu', 'manifest.json'), 'utf8'));
 
 function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
   expect(r.code).not.toBe(0);
@@ -25,7 +26,8 @@ function expectOneLineError(r: { code: number | null; stderr: string }, pattern:
 describe('kiln image / text', () => {
   test('image → 3D writes every output, and the GLB validates', async () => {
     const out = join(tempDir(), 'mug');
-    const r = kiln('image', SAMPLE, '-o', out, '--fast', '--format', 'glb,obj,stl', '--json');
+    // --cfg-scale without --cfg rescales the model's own preset (it used to be dropped silently).
+    const r = kiln('image', SAMPLE, '-o', out, '--fast', '--format', 'glb,obj,stl', '--cfg-scale', '6', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -33,6 +35,7 @@ describe('kiln image / text', () => {
     expect(report.files).toEqual(expect.arrayContaining(['model.glb', 'preview.gif']));
     expect(report.mesh.faces).toBeGreaterThan(100);
     expect(report.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.options.guidance).toEqual({ preset: MANIFEST.guidance.preset, scale: 6 });
     for (const stage of ['preprocess', 'diffusion', 'reconstruct', 'texture', 'export', 'preview']) expect(report.timings[stage]).toBeGreaterThan(0);
     expect((await validateGlb(readFileSync(join(out, 'model.glb')))).errors).toBe(0);
     // Nothing staged is left behind.
@@ -74,9 +77,13 @@ describe('kiln image / text', () => {
     expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /knows none of the words/);
     expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
     expectOneLineError(kiln('text', 'a red mug', '--format', 'fbx'), /unknown output format/);
-    expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg must be one of/);
+    expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg: must be one of/);
+    // A face budget decimation cannot meet is refused before the model is even loaded.
+    const started = performance.now();
+    expectOneLineError(kiln('text', 'a red mug', '--faces', '1', '-o', join(dir, 'o5')), /--faces: must be at least 500/);
+    expect(performance.now() - started).toBeLessThan(15000);
     expectOneLineError(kiln('text', 'a red mug', '--fast', '-o', join(blocker, 'sub')), /output folder/);
-    for (const o of ['o1', 'o2', 'o3', 'o4']) expect(existsSync(join(dir, o))).toBe(false);
+    for (const o of ['o1', 'o2', 'o3', 'o4', 'o5']) expect(existsSync(join(dir, o))).toBe(false);
   });
 
   test('Ctrl-C cancels cleanly: exit 130, no result and no staging folder left', async () => {

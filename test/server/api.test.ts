@@ -79,7 +79,7 @@ describe('kiln serve', () => {
     const s = await serve(tempDir());
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
     expect(await json(await fetch(`${s.url}/readyz`))).toMatchObject({ status: 'ready' });
-    const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: imageForm(SAMPLE, { fast: true, formats: ['glb', 'stl'] }) });
+    const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: imageForm(SAMPLE, { fast: true, formats: ['glb', 'stl'], cfgScale: 6 }) });
     expect(res.status).toBe(202);
     const job = await json(res);
     expect(res.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
@@ -104,6 +104,9 @@ describe('kiln serve', () => {
     const glb = await fetch(`${s.url}${done.links.files['model.glb']}`);
     expect(glb.headers.get('content-type')).toBe('model/gltf-binary');
     expect((await validateGlb(new Uint8Array(await glb.arrayBuffer()))).errors).toBe(0);
+    // cfgScale without cfg rescales the model's own preset (it used to be dropped silently).
+    const report = await json(await fetch(`${s.url}/api/v1/jobs/${job.id}/files/report.json`));
+    expect(report.options.guidance.scale).toBe(6);
 
     const text = await json(await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: '一个红色的杯子', options: { fast: true, seed: 3 } }) }));
     expect(text.kind).toBe('text');
@@ -151,6 +154,7 @@ describe('kiln serve', () => {
     await expectError(postJson({ prompt: 5 }), 400, 'INVALID_REQUEST', /prompt/);
     await expectError(postJson({ prompt: 'a mug', options: { steps: 'many' } }), 400, 'INVALID_REQUEST', /options\.steps/);
     await expectError(postJson({ prompt: 'a mug', colour: 'red' }), 400, 'INVALID_REQUEST');
+    await expectError(postJson({ prompt: 'a mug', options: { faces: 1 } }), 400, 'INVALID_REQUEST', /options\.faces/);
     await expectError(post('{"prompt": ', { 'content-type': 'application/json' }), 400, 'INVALID_REQUEST', /not valid JSON/);
     await expectError(postJson({ prompt: 'zzqx blorf' }), 422, 'UNKNOWN_WORDS', /knows none of the words/);
     await expectError(post('a red mug', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');

@@ -1,0 +1,70 @@
+import { GUIDANCE_DEFAULTS, type GuidancePresetName, type GuidanceSchedule } from '../diffusion/guidance.js';
+import { DEFAULT_FORMATS, type OutputFormat } from '../export/formats.js';
+import type { GenerationOptions } from './generation.js';
+import { parseGenerationRequest, type GenerationRequest } from './generation-request.js';
+
+/**
+ * The one place where a generation's defaults are filled in: from the request, then `--fast`, then
+ * the model's manifest (steps, solver, guidance), then kiln's own defaults. The CLI, the server's
+ * workers and library callers (through `generateFromCondition`) all come through here.
+ */
+
+export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };
+
+/** What `--fast` changes. */
+export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as const;
+
+/** The defaults a model's manifest sets (a `ModelManifest` is one). */
+export interface ModelDefaults {
+  sampler: { steps: number; solver: 'euler' | 'heun' };
+  guidance: { preset: GuidancePresetName; scale?: number };
+}
+
+/** Generation options with every default filled in. */
+export type ResolvedGenerationOptions = GenerationOptions & Required<Pick<GenerationOptions, 'steps' | 'guidance' | 'solver'>>;
+
+/**
+ * Completes library-level options: fields left out (or passed as undefined, meaning "default")
+ * come from `--fast`, the model and {@link GENERATION_DEFAULTS}.
+ */
+export function completeGenerationOptions(options: Partial<GenerationOptions>, model: ModelDefaults): ResolvedGenerationOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<GenerationOptions>;
+  const o = { ...GENERATION_DEFAULTS, ...defined };
+  const fast = o.fast ? FAST_OVERRIDES : undefined;
+  return {
+    ...o,
+    steps: o.steps ?? fast?.steps ?? model.sampler.steps,
+    resolution: defined.resolution ?? fast?.resolution ?? GENERATION_DEFAULTS.resolution,
+    textureSize: defined.textureSize ?? fast?.textureSize ?? GENERATION_DEFAULTS.textureSize,
+    guidance: o.guidance ?? model.guidance,
+    solver: o.solver ?? model.sampler.solver,
+  };
+}
+
+/**
+ * The guidance a request asks for: its preset and scale, each falling back to the model's.
+ * `cfgScale` alone rescales the model's own preset; neither leaves the model's guidance.
+ */
+export function requestedGuidance(request: Pick<GenerationRequest, 'cfg' | 'cfgScale'>, model: ModelDefaults): Partial<GuidanceSchedule> | undefined {
+  if (request.cfg === undefined && request.cfgScale === undefined) return undefined;
+  return { preset: request.cfg ?? model.guidance.preset, scale: request.cfgScale ?? model.guidance.scale ?? GUIDANCE_DEFAULTS.scale };
+}
+
+/** A request turned into pipeline options and output formats, every default filled in. */
+export interface ResolvedGeneration {
+  options: ResolvedGenerationOptions;
+  formats: OutputFormat[];
+}
+
+/**
+ * Turns a generation request (CLI flags, API options, web form) into pipeline options: validates it
+ * (a `KilnError` naming the field, before any work) and fills every default from the model.
+ */
+export function resolveGenerationOptions(request: unknown, model: ModelDefaults): ResolvedGeneration {
+  const r = parseGenerationRequest(request);
+  const options = completeGenerationOptions(
+    { seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput },
+    model,
+  );
+  return { options, formats: [...(r.formats ?? DEFAULT_FORMATS)] };
+}

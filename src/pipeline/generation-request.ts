@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { KilnError } from '../core/errors.js';
+import { GUIDANCE_PRESETS, type GuidancePresetName } from '../diffusion/guidance.js';
+import { OUTPUT_FORMATS } from '../export/formats.js';
+
+/**
+ * A request for one generation (image → 3D or text → 3D) in the words people use: the CLI's flags,
+ * the API's `options` object and the web form all say it this way. This schema is the one place
+ * that says which values are allowed; `resolveGenerationOptions` (generation-options.ts) fills what
+ * is left out from the model's manifest. The module is plain data plus zod, so the web app takes
+ * its types from here.
+ */
+
+/** Fewer faces than this leave no recognisable object (decimation keeps the outline, not the shape). */
+export const MIN_FACE_BUDGET = 500;
+
+export const GenerationRequestSchema = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('random seed (same seed, input and options → same model)'),
+    steps: z.number().int().min(1).max(200).optional().describe("diffusion sampling steps (default: the model's)"),
+    cfg: z.enum(GUIDANCE_PRESETS as readonly GuidancePresetName[] as [GuidancePresetName, ...GuidancePresetName[]], { error: `must be one of ${GUIDANCE_PRESETS.join(', ')}` }).optional().describe("guidance preset (default: the model's)"),
+    cfgScale: z.number().positive().max(50).optional().describe("guidance weight for constant, peak weight for adaptive; alone, it rescales the model's preset"),
+    faces: z.number().int().min(MIN_FACE_BUDGET, { error: `must be at least ${MIN_FACE_BUDGET}: fewer faces leave no recognisable object` }).max(2_000_000).optional().describe('face budget (default 20000)'),
+    textureSize: z.number().int().min(64).max(8192).optional().describe('texture size in texels'),
+    formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).optional().describe('model formats (default glb, obj)'),
+    fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),
+    projectInput: z.boolean().optional().describe('image → 3D: also texture from the photo itself (default true)'),
+  })
+  .strict();
+
+export type GenerationRequest = z.infer<typeof GenerationRequestSchema>;
+
+/**
+ * Validates a request before any work starts. The first problem becomes a `KilnError`
+ * (`INVALID_INPUT`) naming the field as `name(field)` gives it (the CLI names its flags).
+ */
+export function parseGenerationRequest(value: unknown, name: (field: string) => string = (f) => f): GenerationRequest {
+  const r = GenerationRequestSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.length ? name(String(issue.path[0])) + issue.path.slice(1).map((p) => `[${String(p)}]`).join('') : 'options';
+  throw new KilnError('INVALID_INPUT', `${field}: ${issue.message}`);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, test } from '@jest/globals';
+import { GUIDANCE_PRESETS } from '../../src/diffusion/guidance.js';
+import { loadModelManifest, defaultModelDir } from '../../src/diffusion/model-manifest.js';
+import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
+import { GenerationRequestSchema, MIN_FACE_BUDGET, parseGenerationRequest } from '../../src/pipeline/generation-request.js';
+
+// A model whose defaults differ from kiln's own, so that every default can be traced to its source.
+const MODEL: ModelDefaults = { sampler: { steps: 31, solver: 'heun' }, guidance: { preset: 'adaptive', scale: 4.5 } };
+
+describe('resolveGenerationOptions', () => {
+  test('an empty request takes everything from the model and the defaults', () => {
+    const { options, formats } = resolveGenerationOptions({}, MODEL);
+    expect(options).toMatchObject({ steps: 31, solver: 'heun', guidance: MODEL.guidance, faceBudget: GENERATION_DEFAULTS.faceBudget, textureSize: GENERATION_DEFAULTS.textureSize, seed: 0, projectInput: true, fast: false });
+    expect(formats).toEqual(['glb', 'obj']);
+  });
+
+  test('cfgScale alone rescales the model’s preset instead of being dropped', () => {
+    expect(resolveGenerationOptions({ cfgScale: 6 }, MODEL).options.guidance).toEqual({ preset: 'adaptive', scale: 6 });
+  });
+
+  test('cfg alone keeps the model’s scale; both are taken as given', () => {
+    expect(resolveGenerationOptions({ cfg: 'constant' }, MODEL).options.guidance).toEqual({ preset: 'constant', scale: 4.5 });
+    expect(resolveGenerationOptions({ cfg: 'constant', cfgScale: 2 }, MODEL).options.guidance).toEqual({ preset: 'constant', scale: 2 });
+  });
+
+  test('fast changes what it names, and explicit values win over it', () => {
+    expect(resolveGenerationOptions({ fast: true }, MODEL).options).toMatchObject({ steps: FAST_OVERRIDES.steps, resolution: FAST_OVERRIDES.resolution, textureSize: FAST_OVERRIDES.textureSize });
+    expect(resolveGenerationOptions({ fast: true, steps: 7, textureSize: 1024 }, MODEL).options).toMatchObject({ steps: 7, textureSize: 1024, resolution: FAST_OVERRIDES.resolution });
+    // Library callers pass undefined for "default".
+    expect(completeGenerationOptions({ steps: undefined, faceBudget: undefined }, MODEL)).toMatchObject({ steps: 31, faceBudget: GENERATION_DEFAULTS.faceBudget });
+  });
+
+  test('a bad request fails before any work, naming the field', () => {
+    expect(() => resolveGenerationOptions({ faces: 1 }, MODEL)).toThrow(/faces: must be at least 500/);
+    expect(() => resolveGenerationOptions({ cfg: 'loud' }, MODEL)).toThrow(/cfg: must be one of/);
+    expect(() => resolveGenerationOptions({ steps: 2.5 }, MODEL)).toThrow(/steps/);
+    expect(() => resolveGenerationOptions({ colour: 'red' }, MODEL)).toThrow(/colour|options/);
+    expect(() => parseGenerationRequest({ faces: 10 }, (f) => `--${f}`)).toThrow(/^--faces: /);
+    expect(() => resolveGenerationOptions({ faces: MIN_FACE_BUDGET }, MODEL)).not.toThrow();
+  });
+
+  test('the schema’s presets are the guidance module’s, and the shipped manifest serves as model defaults', async () => {
+    expect(GenerationRequestSchema.shape.cfg.unwrap().options).toEqual([...GUIDANCE_PRESETS]);
+    const manifest = await loadModelManifest(defaultModelDir(), { verify: false });
+    const { options } = resolveGenerationOptions({ cfgScale: 5 }, manifest);
+    expect(options.guidance).toEqual({ preset: manifest.guidance.preset, scale: 5 });
+    expect(options.steps).toBe(manifest.sampler.steps);
+  });
+});
