@@ -154,7 +154,7 @@ maybe('web app', () => {
   test('usable at phone width: every control is labelled and reachable', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(server.url);
-    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-faces', 'opt-texture', 'opt-fast']) {
+    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-cfg-scale', 'opt-faces', 'opt-texture', 'opt-fast']) {
       const label = await page.evaluate((i) => {
         const el = document.getElementById(i) as HTMLInputElement | null;
         return el ? Array.from(el.labels ?? []).map((l: any) => l.textContent?.trim()).join(' ') || el.getAttribute('aria-label') || '' : null;

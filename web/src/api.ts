@@ -1,31 +1,15 @@
 /** The job API as the page uses it; errors become `Error`s whose message is the server's, for people. */
 
-export interface Job {
-  id: string;
-  kind: 'image' | 'text' | 'views';
-  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  stage?: string;
-  progress: number;
-  prompt?: string;
-  error?: { code: string; message: string };
-  files?: string[];
-  mesh?: { vertices: number; faces: number };
-  timings?: Record<string, number>;
-  links: { self: string; events: string; cancel: string; files: Record<string, string> };
-}
+// The types come from the server's own schemas, so the page cannot drift from what the API
+// accepts and answers; these imports are types only and add nothing to the bundle.
+import type { GenerationRequest } from '../../src/pipeline/generation-request.js';
+import type { PublicJob } from '../../server/schemas.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../src/export/formats.js';
 
-export interface JobOptions {
-  seed?: number;
-  steps?: number;
-  cfg?: string;
-  faces?: number;
-  textureSize?: number;
-  fast?: boolean;
-  formats?: string[];
-}
+export type Job = PublicJob;
+
+/** A job's options: the shared generation request (seed, steps, cfg, cfgScale, faces…). */
+export type JobOptions = GenerationRequest;
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -40,7 +24,8 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-export const ALL_FORMATS = ['glb', 'obj', 'stl'];
+/** The page asks for every format, so each has a download link. */
+export const ALL_FORMATS: OutputFormat[] = [...OUTPUT_FORMATS];
 
 export function submitImage(file: Blob, name: string, options: JobOptions): Promise<Job> {
   const form = new FormData();

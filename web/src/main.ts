@@ -1,3 +1,5 @@
+import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
+import { OUTPUT_FILES } from '../../src/export/formats.js';
 import { cancelJob, deleteJob, getJob, listJobs, submitImage, submitPrompt, type Job, type JobOptions } from './api.js';
 import { ModelViewer, type ViewMode } from './viewer.js';
 
@@ -40,14 +42,17 @@ function showError(message: string | undefined): void {
   ui.error.textContent = message ?? '';
 }
 
+// The guidance presets are the library's own list.
+$<HTMLSelectElement>('opt-cfg').append(...GUIDANCE_PRESETS.map((p) => new Option(p, p)));
+
 function options(): JobOptions {
   const num = (id: string) => {
     const v = $<HTMLInputElement>(id).value.trim();
     return v === '' ? undefined : Number(v);
   };
-  const o: JobOptions = { seed: num('opt-seed'), steps: num('opt-steps'), faces: num('opt-faces'), fast: $<HTMLInputElement>('opt-fast').checked };
+  const o: JobOptions = { seed: num('opt-seed'), steps: num('opt-steps'), cfgScale: num('opt-cfg-scale'), faces: num('opt-faces'), fast: $<HTMLInputElement>('opt-fast').checked };
   const cfg = $<HTMLSelectElement>('opt-cfg').value;
-  if (cfg) o.cfg = cfg;
+  if (cfg) o.cfg = cfg as GuidancePresetName;
   const tex = $<HTMLSelectElement>('opt-texture').value;
   if (tex) o.textureSize = Number(tex);
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !Number.isNaN(v))) as JobOptions;
@@ -251,9 +256,10 @@ async function showResult(job: Job): Promise<void> {
   } catch (err) {
     showError(`The model could not be shown: ${(err as Error).message}`);
   }
-  const labels: [string, string][] = [['model.glb', 'GLB'], ['model.obj', 'OBJ'], ['model.mtl', 'MTL'], ['model.png', 'Texture PNG'], ['model.stl', 'STL'], ['preview.gif', 'Turntable GIF']];
+  // Every output file the job has, in the registry's order (the inputs and views are shown above).
+  const downloads = Object.entries(OUTPUT_FILES).filter(([f]) => job.links.files[f] && f !== 'input.png' && f !== 'views.png');
   ui.downloads.replaceChildren(
-    ...labels.filter(([f]) => job.links.files[f]).map(([f, label]) => {
+    ...downloads.map(([f, { label }]) => {
       const a = document.createElement('a');
       a.href = `${job.links.files[f]}?download`;
       a.download = f;
