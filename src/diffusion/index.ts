@@ -4,3 +4,4 @@ export * from './model-manifest.js';
 export * from './multiview-model.js';
 export * from './view-codec.js';
 export * from './generate-views.js';
+export * from './prediction.js';

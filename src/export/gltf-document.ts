@@ -1,7 +1,7 @@
 import { Document, Logger, type Material as GltfMaterial } from '@gltf-transform/core';
 import { encodeImage } from '../core/image.js';
 import { KilnError } from '../core/errors.js';
-import type { Mesh } from '../geometry/mesh.js';
+import { normalizeVectors, type Mesh } from '../geometry/mesh.js';
 
 /**
  * Builds a glTF-Transform document holding one mesh: one node, one indexed triangle primitive with
@@ -25,7 +25,8 @@ export async function meshToDocument(mesh: Mesh, options: { name?: string; copyr
     .setAttribute('POSITION', accessor('VEC3', mesh.positions))
     // 16-bit indices where they fit: smaller files, and every loader supports them.
     .setIndices(accessor('SCALAR', nv <= 65535 ? Uint16Array.from(mesh.indices) : mesh.indices));
-  if (mesh.normals) prim.setAttribute('NORMAL', accessor('VEC3', normalized(mesh.normals)));
+  // glTF requires unit-length normals; interpolation and decimation can leave them slightly off.
+  if (mesh.normals) prim.setAttribute('NORMAL', accessor('VEC3', normalizeVectors(mesh.normals, [0, 1, 0])));
   if (mesh.uvs) prim.setAttribute('TEXCOORD_0', accessor('VEC2', mesh.uvs));
   if (mesh.colors) prim.setAttribute('COLOR_0', accessor('VEC4', clamped(mesh.colors)));
   prim.setMaterial(await material(doc, mesh));
@@ -49,20 +50,6 @@ async function material(doc: Document, mesh: Mesh): Promise<GltfMaterial> {
     m.setBaseColorTexture(texture);
   }
   return m;
-}
-
-/** glTF requires unit-length normals; interpolation and decimation can leave them slightly off. */
-function normalized(n: Float32Array): Float32Array {
-  const out = new Float32Array(n.length);
-  for (let i = 0; i < n.length; i += 3) {
-    const l = Math.hypot(n[i], n[i + 1], n[i + 2]);
-    if (l > 0) {
-      out[i] = n[i] / l;
-      out[i + 1] = n[i + 1] / l;
-      out[i + 2] = n[i + 2] / l;
-    } else out[i + 1] = 1;
-  }
-  return out;
 }
 
 function clamped(c: Float32Array): Float32Array {

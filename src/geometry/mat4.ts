@@ -125,12 +125,6 @@ export function transformPoint(m: Mat4, p: Vec3): Vec3 {
   ];
 }
 
-/** Applies the upper 3×3 only (directions are not translated). */
-export function transformDirection(m: Mat4, d: Vec3): Vec3 {
-  const [x, y, z] = d;
-  return [m[0] * x + m[4] * y + m[8] * z, m[1] * x + m[5] * y + m[9] * z, m[2] * x + m[6] * y + m[10] * z];
-}
-
 export function sub(a: Vec3, b: Vec3): Vec3 {
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 }

@@ -134,14 +134,22 @@ export function computeVertexNormals(mesh: Mesh): Float32Array {
       acc[v + 2] += nz;
     }
   }
-  const out = new Float32Array(p.length);
-  for (let i = 0; i < p.length; i += 3) {
-    const l = Math.hypot(acc[i], acc[i + 1], acc[i + 2]);
+  return normalizeVectors(acc);
+}
+
+/**
+ * Scales each 3-vector of `v` to unit length, into a new array; a zero vector becomes `fallback`
+ * (zero by default: a vertex of degenerate triangles only has no direction).
+ */
+export function normalizeVectors(v: ArrayLike<number>, fallback: readonly [number, number, number] = [0, 0, 0]): Float32Array {
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i += 3) {
+    const l = Math.hypot(v[i], v[i + 1], v[i + 2]);
     if (l > 0) {
-      out[i] = acc[i] / l;
-      out[i + 1] = acc[i + 1] / l;
-      out[i + 2] = acc[i + 2] / l;
-    }
+      out[i] = v[i] / l;
+      out[i + 1] = v[i + 1] / l;
+      out[i + 2] = v[i + 2] / l;
+    } else out.set(fallback, i);
   }
   return out;
 }

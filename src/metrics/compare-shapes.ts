@@ -155,7 +155,3 @@ function fractionWithin(d: Float64Array, tau: number): number {
   return k / d.length;
 }
 
-/** Normalises a point cloud to its own unit box (for clouds that did not come from meshes). */
-export function normalizePoints(points: Float32Array): Float32Array {
-  return applyToPoints(unitBoxTransform(pointBounds(points)), points);
-}

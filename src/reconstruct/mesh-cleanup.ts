@@ -108,7 +108,7 @@ export function taubinSmooth(mesh: Mesh, iterations = 6, lambda = 0.5, mu = -0.5
 /**
  * Simplifies a mesh to at most `maxFaces` triangles with meshoptimizer's quadric simplifier,
  * preserving the border of open meshes. Attributes other than positions are dropped (they are
- * recomputed or baked afterwards). `simplifier` is MeshoptSimplifier, awaited ready.
+ * recomputed or baked afterwards). Uses meshoptimizer's MeshoptSimplifier, awaiting its wasm once.
  */
 export async function decimate(mesh: Mesh, maxFaces: number): Promise<Mesh> {
   if (!(maxFaces >= 4)) throw new KilnError('INVALID_INPUT', `decimate: face budget must be at least 4, got ${maxFaces}`);

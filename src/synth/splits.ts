@@ -18,10 +18,6 @@ export function objectSeed(corpusSeed: number, split: Split, index: number): num
   return hashSeed(`kiln-corpus/${corpusSeed}/${split}/${index}`);
 }
 
-export function tripleKey(category: string, a: Appearance): string {
-  return `${category}|${a.color}|${a.material}`;
-}
-
 let heldOut: Map<string, Appearance[]> | undefined;
 
 /**

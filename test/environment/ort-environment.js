@@ -6,6 +6,7 @@
  * this, `new ort.Tensor('float32', data)` fails its `instanceof` checks and outputs come back as
  * foreign arrays. Sharing the constructors makes tensors cross the boundary unchanged.
  */
+import { rmSync } from 'node:fs';
 import { TestEnvironment } from 'jest-environment-node';
 
 const SHARED = [
@@ -29,5 +30,15 @@ export default class OrtEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     for (const name of SHARED) this.global[name] = globalThis[name];
+    this.global.__kilnTempDirs = [];
+  }
+
+  /**
+   * Removes the folders that `tempDir()` (test/helpers/paths.ts) made for this test file, after
+   * every hook has run (servers are stopped by then). KILN_KEEP_TEST_DIRS=1 keeps them to look at.
+   */
+  async teardown() {
+    if (!process.env.KILN_KEEP_TEST_DIRS) for (const dir of this.global.__kilnTempDirs ?? []) rmSync(dir, { recursive: true, force: true });
+    await super.teardown();
   }
 }

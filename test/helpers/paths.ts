@@ -16,6 +16,9 @@ export function benchmarksDir(): string | undefined {
   return undefined;
 }
 
+/** A new empty folder in the system temp folder, removed when the test file ends (see ort-environment.js). */
 export function tempDir(prefix = 'kiln-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  (globalThis as { __kilnTempDirs?: string[] }).__kilnTempDirs?.push(dir);
+  return dir;
 }
