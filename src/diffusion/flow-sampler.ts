@@ -1,7 +1,7 @@
 import { KilnError } from '../core/errors.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import type { Rng } from '../core/rng.js';
-import { guidanceWeight, type GuidanceSchedule } from './guidance.js';
+import { GUIDANCE_DEFAULTS, guidanceWeight, type GuidanceSchedule } from './guidance.js';
 
 /**
  * Flow-matching sampling for a model that predicts clean data (x-prediction). The forward process
@@ -31,7 +31,7 @@ export interface FlowSamplerOptions extends OperationOptions {
   tMin: number;
 }
 
-export const FLOW_SAMPLER_DEFAULTS: FlowSamplerOptions = { steps: 25, solver: 'euler', views: 6, guidance: { preset: 'hunyuan-lite' }, tMin: 0.02 };
+export const FLOW_SAMPLER_DEFAULTS: FlowSamplerOptions = { steps: 25, solver: 'euler', views: 6, guidance: GUIDANCE_DEFAULTS, tMin: 0.02 };
 
 /** Time grid from 1 to tMin, uniform, then 0. */
 export function flowTimesteps(steps: number, tMin: number): number[] {

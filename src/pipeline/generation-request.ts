@@ -20,7 +20,7 @@ export const GenerationRequestSchema = z
     steps: z.number().int().min(1).max(200).optional().describe("diffusion sampling steps (default: the model's)"),
     cfg: z.enum(GUIDANCE_PRESETS as readonly GuidancePresetName[] as [GuidancePresetName, ...GuidancePresetName[]], { error: `must be one of ${GUIDANCE_PRESETS.join(', ')}` }).optional().describe("guidance preset (default: the model's)"),
     cfgScale: z.number().positive().max(50).optional().describe("guidance weight for constant, peak weight for adaptive; alone, it rescales the model's preset"),
-    faces: z.number().int().min(MIN_FACE_BUDGET, { error: `must be at least ${MIN_FACE_BUDGET}: fewer faces leave no recognisable object` }).max(2_000_000).optional().describe('face budget (default 20000)'),
+    faces: z.number().int().min(MIN_FACE_BUDGET, { error: `must be ${MIN_FACE_BUDGET} or more: fewer faces leave no recognisable object` }).max(2_000_000).optional().describe('face budget (default 20000)'),
     textureSize: z.number().int().min(64).max(8192).optional().describe('texture size in texels'),
     formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).optional().describe('model formats (default glb, obj)'),
     fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),

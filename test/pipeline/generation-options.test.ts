@@ -31,7 +31,7 @@ describe('resolveGenerationOptions', () => {
   });
 
   test('a bad request fails before any work, naming the field', () => {
-    expect(() => resolveGenerationOptions({ faces: 1 }, MODEL)).toThrow(/faces: must be at least 500/);
+    expect(() => resolveGenerationOptions({ faces: 1 }, MODEL)).toThrow(/faces: must be 500 or more/);
     expect(() => resolveGenerationOptions({ cfg: 'loud' }, MODEL)).toThrow(/cfg: must be one of/);
     expect(() => resolveGenerationOptions({ steps: 2.5 }, MODEL)).toThrow(/steps/);
     expect(() => resolveGenerationOptions({ colour: 'red' }, MODEL)).toThrow(/colour|options/);
