@@ -92,6 +92,8 @@ describe('reconstructGeometry', () => {
     await expect(reconstructGeometry([views[0]])).rejects.toThrow('need at least 2 views, got 1');
     const empty = views.map((v) => ({ ...v, image: createImage(48, 48, 4), depth: undefined }));
     await expect(reconstructGeometry(empty)).rejects.toThrow(/no view shows any foreground/);
+    // Views with no object carry their own code, which the pipeline's fallback tests (never the message).
+    await expect(reconstructGeometry(empty)).rejects.toMatchObject({ code: 'NO_OBJECT' });
     const small = [{ ...views[0], image: createImage(32, 32, 4) }, views[1]];
     await expect(reconstructGeometry(small)).rejects.toThrow(/view 0: image is 32×32 but its camera is 48×48/);
     const nanDepth = views.map((v, i) => (i === 2 ? { ...v, depth: v.depth!.map((d, k) => (k === 100 ? NaN : d)) } : v));
@@ -107,6 +109,8 @@ describe('reconstructGeometry', () => {
     }
     const cam = orbitCamera({ azimuth: 0, elevation: 0, distance: 3, fov: 30 }, 48, 48);
     await expect(reconstructGeometry([{ camera: cam, image: left }, { camera: cam, image: right }])).rejects.toThrow(/do not intersect|no volume/);
+    await expect(reconstructGeometry([{ camera: cam, image: left }, { camera: cam, image: right }])).rejects.toMatchObject({ code: 'NO_OBJECT' });
+    await expect(reconstructGeometry(small)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   test('an aborted signal cancels reconstruction', async () => {
