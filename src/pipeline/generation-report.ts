@@ -20,6 +20,8 @@ export interface GenerationReport {
   /** How the input photo was matted (image → 3D). */
   matte?: string;
   reference?: GenerationResult['reference'];
+  /** Views → 3D: each photo's silhouette IoU against the model at its angles, and a forced run's warning. */
+  viewAgreement?: GenerationResult['viewAgreement'];
   /** Seconds per stage, with `total`. */
   timings: Record<string, number>;
   peakRssMB: number;
@@ -42,6 +44,7 @@ export function generationReport(result: GenerationResult, files: string[], timi
     model: result.model,
     matte: result.input?.matte,
     reference: result.reference,
+    viewAgreement: result.viewAgreement,
     timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },
     peakRssMB: Math.round(usage.maxRSS / 1024),
     mesh: { vertices: result.mesh.positions.length / 3, faces: result.mesh.indices.length / 3, textured: !!result.mesh.material?.baseColorTexture },

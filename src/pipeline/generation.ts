@@ -51,6 +51,8 @@ export interface GenerationResult {
   mesh: Mesh;
   /** The generated views (absent for views → 3D, whose views are the user's). */
   views?: CalibratedView[];
+  /** Views → 3D: the user's photos as used, RGBA with the matte as alpha (written as `views.png`). */
+  photos?: RasterImage[];
   /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
   input?: { condition: RasterImage; cutout: RasterImage; matte: string };
   prompt?: string;
@@ -61,8 +63,24 @@ export interface GenerationResult {
   model?: { name: string; sha256: string };
   /** Where the input photo was placed on the mesh for texturing (image → 3D with projectInput). */
   reference?: { elevation: number; iou: number; used: boolean };
+  /** Views → 3D: how well the model reproduces each photo's silhouette at its given angles. */
+  viewAgreement?: ViewAgreement;
   /** Seconds per stage. */
   timings: Record<string, number>;
+}
+
+/**
+ * The photos' silhouette check (views → 3D): per-view IoU between the photo's alpha and the model
+ * re-projected at the photo's camera, the threshold, the views below it, and the warning kept when
+ * the run went on anyway.
+ */
+export interface ViewAgreement {
+  threshold: number;
+  minIoU: number;
+  views: { name: string; azimuth: number; elevation: number; iou: number }[];
+  /** Indices of the views below the threshold. */
+  disagreeing: number[];
+  warning?: string;
 }
 
 /** Relative durations of the stages, for one overall progress fraction. */

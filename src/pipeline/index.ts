@@ -8,3 +8,4 @@ export * from './generation-options.js';
 export * from './generation-report.js';
 export * from './generation-request.js';
 export * from './views-to-3d.js';
+export * from './photos-grid.js';

@@ -27,6 +27,13 @@ export interface ReconstructFromViewsOptions extends OperationOptions {
    */
   reference?: RasterImage;
   referenceWeight: number;
+  /** Cut the volume at the plane the object rests on (for views that all look from above; see `reconstructGeometry`). */
+  supportPlane: boolean;
+  /**
+   * Called with the geometry before it is unwrapped and textured; throwing stops the
+   * reconstruction there (views → 3D checks the photos' angles against it).
+   */
+  onGeometry?: (mesh: Mesh) => void | Promise<void>;
 }
 
 export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
@@ -37,6 +44,7 @@ export const RECONSTRUCT_FROM_VIEWS_DEFAULTS: ReconstructFromViewsOptions = {
   useDepth: true,
   outlierViews: 0,
   referenceWeight: 4,
+  supportPlane: false,
 };
 
 /** Below this silhouette IoU the reference photo is not used for texture. */
@@ -75,8 +83,17 @@ export async function reconstructFromViews(views: CalibratedView[], options: Par
   };
   let reference: ReconstructionResult['reference'];
   let mesh = await timed('reconstruct', () =>
-    reconstructGeometry(views, { resolution: o.resolution, faceBudget: o.faceBudget, useDepth: o.useDepth, outlierViews: o.outlierViews, signal: o.signal, onProgress: progress }),
+    reconstructGeometry(views, {
+      resolution: o.resolution,
+      faceBudget: o.faceBudget,
+      useDepth: o.useDepth,
+      outlierViews: o.outlierViews,
+      supportPlane: o.supportPlane,
+      signal: o.signal,
+      onProgress: progress,
+    }),
   );
+  await o.onGeometry?.(mesh);
   if (o.colorMode === 'vertex') {
     mesh = await timed('texture', () => bakeVertexColors(mesh, views, { signal: o.signal }));
   } else {

@@ -2,10 +2,12 @@ import { KilnError } from '../core/errors.js';
 import type { RasterImage } from '../core/image.js';
 import { throwIfAborted, weightedProgress, type OperationOptions } from '../core/progress.js';
 import { orbitCamera } from '../geometry/camera.js';
+import type { Mesh } from '../geometry/mesh.js';
 import { parseViewRig } from '../geometry/rig.js';
 import { removeBackground } from '../preprocess/remove-background.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
-import { timed, type GenerationResult } from './generation.js';
+import { silhouetteAgreement, SILHOUETTE_AGREEMENT_DEFAULTS } from '../reconstruct/silhouette-agreement.js';
+import { timed, type GenerationResult, type ViewAgreement } from './generation.js';
 import { reconstructFromViews, RECONSTRUCT_FROM_VIEWS_DEFAULTS } from './reconstruct-from-views.js';
 
 /** One photo of the object and where it was taken from (degrees; 0° azimuth is the front). */
@@ -13,6 +15,8 @@ export interface PhotoView {
   image: RasterImage;
   azimuth: number;
   elevation: number;
+  /** How messages and the report name this photo (its file name); default `view <index>`. */
+  name?: string;
 }
 
 export interface ViewsTo3DOptions extends OperationOptions {
@@ -24,6 +28,18 @@ export interface ViewsTo3DOptions extends OperationOptions {
   faceBudget: number;
   textureSize: number;
   colorMode: 'texture' | 'vertex';
+  /**
+   * Keep the model even when the photos disagree with their angles (the check's warning stays in
+   * the result); by default such a run fails and names the disagreeing photos.
+   */
+  force: boolean;
+  /** Per-view silhouette IoU below which a photo disagrees with the others (see `silhouetteAgreement`). */
+  agreementThreshold: number;
+  /**
+   * Cut the model at the plane it rests on (see `reconstructGeometry`); default: on when every
+   * elevation is positive, i.e. nothing looks at the object from below.
+   */
+  supportPlane?: boolean;
 }
 
 export const VIEWS_TO_3D_DEFAULTS: ViewsTo3DOptions = {
@@ -33,14 +49,18 @@ export const VIEWS_TO_3D_DEFAULTS: ViewsTo3DOptions = {
   faceBudget: 20000,
   textureSize: 1024,
   colorMode: 'texture',
+  force: false,
+  agreementThreshold: SILHOUETTE_AGREEMENT_DEFAULTS.threshold,
 };
 
 /**
  * Photos around an object with known orbit cameras → textured mesh, straight to reconstruction (no
  * diffusion). Each photo's matte is its alpha channel if it has one, else its plain background is
  * removed as for image → 3D. The photos are trusted as calibrated: every view carves
- * (outlierViews 0), so a photo whose angle is wrong shows up as a thinner object, not a silent
- * average. Progress is one weighted fraction over preprocess, reconstruct, unwrap and texture.
+ * (outlierViews 0), so a photo whose angle is wrong carves the object thinner; the geometry is
+ * then re-projected at every camera and compared with the photos' alpha, and the run fails with
+ * the disagreeing photos named (unless `force`) before anything is textured. Progress is one
+ * weighted fraction over preprocess, reconstruct, unwrap and texture.
  */
 export async function viewsTo3D(photos: PhotoView[], options: Partial<ViewsTo3DOptions> = {}): Promise<GenerationResult> {
   const o = { ...VIEWS_TO_3D_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
@@ -67,20 +87,54 @@ export async function viewsTo3D(photos: PhotoView[], options: Partial<ViewsTo3DO
       return { camera: orbitCamera(rig.views[i], image.width, image.height), image };
     }),
   );
+  const supportPlane = o.supportPlane ?? photos.every((p) => p.elevation > 0);
+  let viewAgreement: ViewAgreement | undefined;
   const recon = await reconstructFromViews(views, {
     resolution: o.resolution,
     faceBudget: o.faceBudget,
     textureSize: o.textureSize,
     colorMode: o.colorMode,
     outlierViews: 0,
+    supportPlane,
     signal: o.signal,
     onProgress: progress,
+    onGeometry: (mesh) => {
+      viewAgreement = checkAgreement(mesh, views, photos, o);
+    },
   });
   Object.assign(timings, recon.timings);
   return {
     mesh: recon.mesh,
     seed: 0,
-    options: { views: rig.views, mattes, resolution: o.resolution, faceBudget: o.faceBudget, textureSize: o.textureSize, colorMode: o.colorMode },
+    options: { views: rig.views, mattes, resolution: o.resolution, faceBudget: o.faceBudget, textureSize: o.textureSize, colorMode: o.colorMode, supportPlane, force: o.force },
+    viewAgreement,
+    photos: views.map((v) => v.image),
     timings,
   };
 }
+
+/** The silhouette check on the geometry: throws unless the photos agree or `force` is set. */
+function checkAgreement(mesh: Mesh, views: CalibratedView[], photos: PhotoView[], o: ViewsTo3DOptions): ViewAgreement {
+  const a = silhouetteAgreement(mesh, views, { threshold: o.agreementThreshold, signal: o.signal });
+  const result: ViewAgreement = {
+    threshold: a.threshold,
+    minIoU: round3(a.minIoU),
+    views: photos.map((p, i) => ({ name: p.name ?? `view ${i}`, azimuth: p.azimuth, elevation: p.elevation, iou: round3(a.ious[i]) })),
+    disagreeing: a.disagreeing,
+  };
+  if (a.disagreeing.length === 0) return result;
+  const named = a.disagreeing.map((i) => {
+    const v = result.views[i];
+    return `${v.name} (azimuth ${v.azimuth}°, elevation ${v.elevation}°: IoU ${v.iou.toFixed(2)})`;
+  });
+  const what =
+    `the photos disagree with their angles: the model seen from ${named.join(', ')} covers the photo's outline ` +
+    `below IoU ${a.threshold} (photos with correct angles score above it)`;
+  if (!o.force) {
+    throw new KilnError('INVALID_INPUT', `views: ${what}; check those photos' azimuths and elevations, or force the run (--force, API field force) to keep the model anyway`);
+  }
+  result.warning = `${what}; kept because the run was forced`;
+  return result;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -13,6 +13,7 @@ import { writeModelFiles, type WriteModelFilesOptions } from '../export/write-mo
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { GenerationResult } from './generation.js';
 import { generationReport, type GenerationReport, type ReportFields } from './generation-report.js';
+import { photosGridPng } from './photos-grid.js';
 
 export interface WriteOutputsOptions extends OperationOptions {
   formats: readonly OutputFormat[];
@@ -33,7 +34,8 @@ export async function viewsGridPng(views: CalibratedView[]): Promise<Buffer> {
 }
 
 /**
- * Writes a generation into `dir`: `input.png`, `views.png`, the model files, `preview.gif` and
+ * Writes a generation into `dir`: `input.png`, `views.png` (the generated views, or the photos of
+ * views → 3D with their masks), the model files, `preview.gif` and
  * `report.json`. Everything is staged in a hidden sibling folder and moved into place only when all
  * of it exists, `report.json` last, so a cancelled or failed run leaves no half-written result
  * (and a reader that sees `report.json` sees everything). Returns the report.
@@ -55,6 +57,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
     let t = performance.now();
     if (result.input) await writeFileAtomic(join(staging, 'input.png'), await encodeImage(result.input.cutout));
     if (result.views) await writeFileAtomic(join(staging, 'views.png'), await viewsGridPng(result.views));
+    else if (result.photos) await writeFileAtomic(join(staging, 'views.png'), await photosGridPng(result.photos));
     throwIfAborted(o.signal, 'writeOutputs');
     await writeModelFiles(result.mesh, staging, { formats: o.formats, compression: o.compression });
     timings.export = Math.round(performance.now() - t) / 1000;

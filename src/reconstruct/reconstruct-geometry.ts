@@ -5,6 +5,7 @@ import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { fuseViews, type FuseViewsOptions } from './fuse-views.js';
 import { marchingCubes } from './marching-cubes.js';
 import { decimate, keepMainComponents, taubinSmooth } from './mesh-cleanup.js';
+import { applySupportPlane, estimateSupportPlane } from './support-plane.js';
 
 export interface ReconstructGeometryOptions extends OperationOptions {
   /** Grid points along the volume's longest side: 128 default, up to 256. */
@@ -20,6 +21,12 @@ export interface ReconstructGeometryOptions extends OperationOptions {
   bounds?: FuseViewsOptions['bounds'];
   /** Views allowed to disagree when carving (see `fuseViews`): 0 for photos, 1 for generated views. */
   outlierViews: number;
+  /**
+   * Assume the object rests on a plane: empty the space below the lowest point of the hull that the
+   * cameras above the object see (see `estimateSupportPlane`). For objects photographed only from
+   * above, whose hull otherwise grows a wedge under the base.
+   */
+  supportPlane: boolean;
 }
 
 export const RECONSTRUCT_GEOMETRY_DEFAULTS: ReconstructGeometryOptions = {
@@ -29,12 +36,14 @@ export const RECONSTRUCT_GEOMETRY_DEFAULTS: ReconstructGeometryOptions = {
   smoothing: 4,
   minComponent: 0.05,
   outlierViews: 0,
+  supportPlane: false,
 };
 
 /**
  * Calibrated views → a clean, closed, outward-facing triangle mesh: fuse silhouettes and depth
- * into a signed distance field, extract its zero level with marching cubes, drop floaters, smooth
- * without shrinking, decimate to the face budget and compute normals.
+ * into a signed distance field, extract its zero level with marching cubes, (optionally) cut it at
+ * the support plane and extract again, drop floaters, smooth without shrinking, decimate to the
+ * face budget and compute normals.
  */
 export async function reconstructGeometry(views: CalibratedView[], options: Partial<ReconstructGeometryOptions> = {}): Promise<Mesh> {
   const o = { ...RECONSTRUCT_GEOMETRY_DEFAULTS, ...options };
@@ -51,6 +60,13 @@ export async function reconstructGeometry(views: CalibratedView[], options: Part
   report(0.7, 'extracting the surface');
   let mesh = marchingCubes(volume.field, volume.dims, { origin: volume.origin, spacing: volume.spacing, signal: o.signal });
   if (mesh.indices.length === 0) throw new KilnError('NO_OBJECT', 'reconstructGeometry: the views enclose no volume: nothing to reconstruct');
+  if (o.supportPlane) {
+    report(0.75, 'finding the support plane');
+    const height = estimateSupportPlane(mesh, views, { signal: o.signal });
+    // One grid spacing below the estimate: the estimate comes from a mesh that is itself a grid's
+    // approximation, and a plane a little low costs a sliver, one a little high cuts the object.
+    if (height !== undefined) mesh = marchingCubes(applySupportPlane(volume, height - volume.spacing).field, volume.dims, { origin: volume.origin, spacing: volume.spacing, signal: o.signal });
+  }
   throwIfAborted(o.signal, 'reconstructGeometry');
   mesh = keepMainComponents(mesh, o.minComponent);
   report(0.8, 'smoothing');
