@@ -21,3 +21,15 @@ export function cupSdf(x: number, y: number, z: number): number {
   const inner = box(x, y - 0.3, z, 0.3, 0.5, 0.3); // from y = −0.2 up through the top
   return Math.max(outer, -inner);
 }
+
+/**
+ * An object with no mirror symmetry about a vertical plane: a 0.7 × 0.3 × 0.4 block with a post
+ * (0.14 × 0.3 × 0.14) standing on its +X, +Z corner and a fin sticking out of its −X end towards
+ * −Z. Flat bottom at y = −0.3.
+ */
+export function asymmetricSdf(x: number, y: number, z: number): number {
+  const block = box(x, y + 0.15, z, 0.35, 0.15, 0.2);
+  const post = box(x - 0.25, y - 0.15, z - 0.1, 0.07, 0.15, 0.07);
+  const fin = box(x + 0.3, y + 0.15, z + 0.3, 0.05, 0.1, 0.12);
+  return Math.min(block, post, fin);
+}
