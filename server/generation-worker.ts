@@ -4,6 +4,7 @@
  * the API stays responsive while the CPU is busy.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { basename } from 'node:path';
 import { CancelledError, KilnError, describeError } from '../src/core/errors.js';
 import { readImage } from '../src/core/image.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
@@ -43,8 +44,17 @@ async function run(job: WorkerJob): Promise<void> {
     let result: GenerationResult;
     if (job.kind === 'views') {
       const photos = [];
-      for (const input of job.inputs) photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0 });
-      result = await viewsTo3D(photos, { faceBudget: job.options.faces, textureSize: job.options.textureSize, signal: controller.signal, onProgress: onPipelineProgress });
+      for (const input of job.inputs) {
+        photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0, name: basename(input.path) });
+      }
+      result = await viewsTo3D(photos, {
+        faceBudget: job.options.faces,
+        textureSize: job.options.textureSize,
+        force: !!job.options.force,
+        supportPlane: job.options.supportPlane,
+        signal: controller.signal,
+        onProgress: onPipelineProgress,
+      });
     } else {
       const options: GenerationOptions = {
         ...resolved,

@@ -17,6 +17,8 @@ const request = GenerationRequestSchema.shape;
 export const JobOptionsSchema = GenerationRequestSchema.extend({
   faces: request.faces.unwrap().max(500_000).optional().describe(request.faces.description ?? ''),
   textureSize: request.textureSize.unwrap().max(4096).optional().describe(request.textureSize.description ?? ''),
+  force: z.boolean().optional().describe("views: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
+  supportPlane: z.boolean().optional().describe('views: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
 });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
 

@@ -57,6 +57,13 @@ function readJson(req: Request, res: Response): Promise<unknown> {
   return new Promise((resolve, reject) => jsonParser(req, res, (err: unknown) => (err ? reject(err) : resolve(req.body))));
 }
 
+/** `force` and `supportPlane` concern photos around an object; on another job they would be silently ignored. */
+function refuseViewsOnlyOptions(options: JobOptions | undefined): void {
+  for (const key of ['force', 'supportPlane'] as const) {
+    if (options?.[key] !== undefined) throw new ApiError(400, 'INVALID_REQUEST', `options.${key}: only for photos around an object (views jobs)`);
+  }
+}
+
 /**
  * Returns the reader of `POST /jobs` bodies: JSON `{prompt, options}` for a text job, or multipart with
  * one `image`, or several `views` with their `azimuths` (and `elevations`). Everything is checked
@@ -81,6 +88,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
       } catch (err) {
         throw new ApiError(422, 'UNKNOWN_WORDS', (err as Error).message);
       }
+      refuseViewsOnlyOptions(body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
     } else if (req.is('multipart/form-data')) {
       await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve())));
@@ -100,6 +108,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
       const views = files.views ?? [];
       if (image && views.length) throw new ApiError(400, 'INVALID_REQUEST', 'send either one image or several views, not both');
       if (image) {
+        refuseViewsOnlyOptions(jobOptions);
         const ext = await sniffImage('image', image, o.maxPixels);
         uploads = [{ name: `image.${ext}`, data: image.buffer }];
         job = { id, kind: 'image', state: 'queued', createdAt: now, progress: 0, inputs: [{ file: `image.${ext}` }], options: jobOptions, attempts: 0 };

@@ -8,7 +8,7 @@ import { defaultModelDir } from '../diffusion/model-manifest.js';
 import { parseFormats } from '../export/formats.js';
 import { imageTo3D } from '../pipeline/image-to-3d.js';
 import { textTo3D } from '../pipeline/text-to-3d.js';
-import type { GenerationResult } from '../pipeline/generation.js';
+import type { GenerationResult, ViewAgreement } from '../pipeline/generation.js';
 import { resolveGenerationOptions } from '../pipeline/generation-options.js';
 import { parseGenerationRequest, type GenerationRequest } from '../pipeline/generation-request.js';
 import type { ReportFields } from '../pipeline/generation-report.js';
@@ -110,6 +110,12 @@ export interface OutputCommandOptions {
 
 const COMPRESSIONS = ['none', 'meshopt', 'draco'] as const;
 
+/** Views → 3D's silhouette check for the summary: each photo's IoU, and the warning of a forced run. */
+function describeAgreement(a: ViewAgreement): string {
+  const ious = a.views.map((v, i) => `${v.name} ${v.iou.toFixed(3)}${a.disagreeing.includes(i) ? ' (disagrees)' : ''}`).join(', ');
+  return `silhouette agreement (IoU, ${a.threshold} needed): ${ious}${a.warning ? `\nwarning: ${a.warning}` : ''}`;
+}
+
 /**
  * Runs a generation with a progress display and Ctrl-C / SIGTERM cancellation, then writes its
  * outputs (staged; nothing half-written is left). Returns what to print: the report as JSON with
@@ -136,7 +142,8 @@ export async function produceAndWrite(
     if (opts.json) return JSON.stringify({ out: resolve(opts.out), ...report }, null, 2);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const fallback = report.options.fallback ? '; the generated views disagreed, so the model was built from the front view and its mirror' : '';
-    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})`;
+    const agreement = report.viewAgreement ? `\n${describeAgreement(report.viewAgreement)}` : '';
+    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})${agreement}`;
   } finally {
     display.stop();
     process.off('SIGINT', onSignal);

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { readImage } from '../core/image.js';
 import { parseFormats } from '../export/formats.js';
@@ -16,11 +16,15 @@ export interface ViewsCommandOptions extends OutputCommandOptions {
   faces: number;
   textureSize: number;
   vertexColors?: boolean;
+  force?: boolean;
+  /** Undefined: the pipeline's default (on when every elevation is positive). */
+  supportPlane?: boolean;
 }
 
 /**
  * `kiln views`: photos around an object with their orbit angles → textured mesh, written like the
- * other generating commands (model files, preview.gif, report.json). Returns what to print.
+ * other generating commands (views.png with the photos and their masks, model files, preview.gif,
+ * report.json with each photo's silhouette agreement). Returns what to print.
  */
 export async function runViewsCommand(images: string[], opts: ViewsCommandOptions): Promise<string> {
   // The options views → 3D shares with the other commands obey the same limits, checked before any work.
@@ -35,7 +39,7 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
     const image = await readImage(path).catch((err: unknown) => {
       throw err instanceof KilnError ? new KilnError(err.code, `${path}: ${err.message}`) : err;
     });
-    photos.push({ image, azimuth: opts.azimuths[i], elevation: elevations[i] });
+    photos.push({ image, azimuth: opts.azimuths[i], elevation: elevations[i], name: basename(path) });
   }
   await ensureWritableFolder(opts.out);
   const inputs = images.map((p, i) => ({ path: resolve(p), azimuth: opts.azimuths[i], elevation: elevations[i] }));
@@ -47,6 +51,8 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
       faceBudget: opts.faces,
       textureSize: opts.textureSize,
       colorMode: opts.vertexColors ? 'vertex' : 'texture',
+      force: !!opts.force,
+      supportPlane: opts.supportPlane,
       signal,
       onProgress,
     }),

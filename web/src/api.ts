@@ -3,13 +3,17 @@
 // The types come from the server's own schemas, so the page cannot drift from what the API
 // accepts and answers; these imports are types only and add nothing to the bundle.
 import type { GenerationRequest } from '../../src/pipeline/generation-request.js';
-import type { PublicJob } from '../../server/schemas.js';
+import type { JobOptions as ServerJobOptions, PublicJob } from '../../server/schemas.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../src/export/formats.js';
 
 export type Job = PublicJob;
 
 /** A job's options: the shared generation request (seed, steps, cfg, cfgScale, faces…). */
-export type JobOptions = GenerationRequest;
+export type JobOptions = GenerationRequest & Pick<ServerJobOptions, 'force' | 'supportPlane'>;
+
+/** The part of a views job's report.json that the page shows: each photo's silhouette agreement. */
+export type { ViewAgreement } from '../../src/pipeline/generation.js';
+import type { GenerationReport } from '../../src/pipeline/generation-report.js';
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -32,6 +36,22 @@ export function submitImage(file: Blob, name: string, options: JobOptions): Prom
   form.append('image', file, name);
   form.append('options', JSON.stringify({ ...options, formats: ALL_FORMATS }));
   return call('/api/v1/jobs', { method: 'POST', body: form });
+}
+
+/** Photos around an object with their angles (comma-separated degrees, one per photo). */
+export function submitViews(files: File[], azimuths: string, elevations: string, options: JobOptions): Promise<Job> {
+  const form = new FormData();
+  for (const f of files) form.append('views', f, f.name);
+  form.append('azimuths', azimuths);
+  if (elevations) form.append('elevations', elevations);
+  form.append('options', JSON.stringify({ ...options, formats: ALL_FORMATS }));
+  return call('/api/v1/jobs', { method: 'POST', body: form });
+}
+
+/** A finished job's report.json (undefined when it has none). */
+export async function getReport(job: Job): Promise<GenerationReport | undefined> {
+  const url = job.links.files['report.json'];
+  return url ? call(url) : undefined;
 }
 
 export function submitPrompt(prompt: string, options: JobOptions): Promise<Job> {

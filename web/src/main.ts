@@ -1,6 +1,6 @@
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
 import { OUTPUT_FILES } from '../../src/export/formats.js';
-import { cancelJob, deleteJob, getJob, listJobs, submitImage, submitPrompt, type Job, type JobOptions } from './api.js';
+import { cancelJob, deleteJob, getJob, getReport, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
 import { ModelViewer, type ViewMode } from './viewer.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -22,6 +22,8 @@ const ui = {
   bar: $<HTMLProgressElement>('bar'),
   cancel: $<HTMLButtonElement>('cancel'),
   views: $<HTMLImageElement>('views'),
+  agreement: $('agreement'),
+  viewsForm: $<HTMLFormElement>('views-form'),
   viewerWrap: $('viewer-wrap'),
   mode: $<HTMLSelectElement>('mode'),
   rotate: $<HTMLInputElement>('rotate'),
@@ -127,6 +129,27 @@ ui.textForm.addEventListener('submit', async (e) => {
   }
 });
 
+ui.viewsForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const files = [...($<HTMLInputElement>('views-files').files ?? [])];
+  const azimuths = $<HTMLInputElement>('views-azimuths').value.trim();
+  if (files.length < 2 || !azimuths) {
+    showError('Choose at least 2 photos and give the azimuth of each, in order, e.g. 0,90,180,270.');
+    return;
+  }
+  showError(undefined);
+  const { faces, textureSize } = options();
+  const submit = $<HTMLButtonElement>('views-submit');
+  submit.disabled = true;
+  try {
+    openJob(await submitViews(files, azimuths, $<HTMLInputElement>('views-elevations').value.trim(), { faces, textureSize, force: $<HTMLInputElement>('views-force').checked }));
+  } catch (err) {
+    showError((err as Error).message);
+  } finally {
+    submit.disabled = false;
+  }
+});
+
 for (const chip of document.querySelectorAll<HTMLButtonElement>('.chip')) {
   chip.addEventListener('click', () => {
     ui.prompt.value = chip.textContent ?? '';
@@ -161,6 +184,7 @@ function openJob(job: Job, push = true): void {
   ui.job.hidden = false;
   ui.jobTitle.textContent = describe(job);
   ui.views.hidden = true;
+  ui.agreement.hidden = true;
   ui.viewerWrap.hidden = true;
   ui.downloads.replaceChildren();
   ui.cancel.hidden = false;
@@ -239,9 +263,11 @@ async function showResult(job: Job): Promise<void> {
   ui.stage.textContent = 'Done';
   ui.times.textContent = total ? `in ${seconds(total)}` : '';
   if (job.links.files['views.png']) {
+    ui.views.alt = job.kind === 'views' ? 'The photos as used, each above its mask' : 'The six generated views';
     ui.views.src = job.links.files['views.png'];
     ui.views.hidden = false;
   }
+  if (job.kind === 'views') void getReport(job).then((r) => showAgreement(r?.viewAgreement), () => undefined);
   const glbUrl = job.links.files['model.glb'];
   if (!glbUrl) return;
   ui.viewerWrap.hidden = false;
@@ -267,6 +293,15 @@ async function showResult(job: Job): Promise<void> {
       return a;
     }),
   );
+}
+
+/** Each photo's silhouette IoU against the model at its angles; a forced run's warning in red. */
+function showAgreement(a: ViewAgreement | undefined): void {
+  if (!a) return;
+  const list = a.views.map((v, i) => `${v.name} (${v.azimuth}°, ${v.elevation}°) ${v.iou.toFixed(3)}${a.disagreeing.includes(i) ? ' ✗' : ''}`).join(' · ');
+  ui.agreement.textContent = `Photos against their angles (silhouette IoU, ${a.threshold} needed): ${list}${a.warning ? `. Warning: ${a.warning}` : ''}`;
+  ui.agreement.className = a.warning ? 'error' : 'note';
+  ui.agreement.hidden = false;
 }
 
 ui.mode.addEventListener('change', () => viewer?.setMode(ui.mode.value as ViewMode));
