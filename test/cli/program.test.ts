@@ -84,9 +84,17 @@ describe('kiln views', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.files.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl', 'report.json']);
+    expect(report.files.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl', 'report.json', 'views.png']);
     expect(report.options.mattes).toEqual(['alpha', 'alpha', 'alpha', 'alpha']);
     expect(r.stdout).toContain(out);
+    // The photos agree with their angles: each one's IoU is in the report and the summary.
+    expect(report.viewAgreement.views.map((v: { name: string }) => v.name)).toEqual(['photo-0.png', 'photo-1.png', 'photo-2.png', 'photo-3.png']);
+    expect(report.viewAgreement.disagreeing).toEqual([]);
+    expect(r.stdout).toMatch(/silhouette agreement \(IoU, 0\.\d+ needed\): photo-0\.png 0\.9\d\d, photo-1\.png/);
+    expect(report.options.supportPlane).toBe(false); // elevation 0: a camera level with the object
+    // views.png: the four photos over white, their masks under them.
+    const grid = await sharp(join(out, 'views.png')).metadata();
+    expect([grid.width, grid.height]).toEqual([4 * 256, 2 * 256]);
     expect(report.mesh.faces).toBeGreaterThan(100);
     expect((await validateGlb(readFileSync(join(out, 'model.glb')))).errors).toBe(0);
 
@@ -105,5 +113,44 @@ describe('kiln views', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^kiln: view 0: could not separate an object/);
     expect(existsSync(join(dir, 'refused'))).toBe(false);
+  });
+
+  test('photos whose angles disagree are refused with their names; --force keeps the model and the warning', async () => {
+    const { renderCalibratedViews } = await import('../../src/render/render-views.js');
+    const { writeImage } = await import('../../src/core/image.js');
+    const { asymmetricSdf, meshFromSdf } = await import('../helpers/shapes.js');
+    const { readFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const rig = { views: [0, 90, 180, 270].map((azimuth) => ({ azimuth, elevation: 10, distance: 3, fov: 30 })) };
+    const views = renderCalibratedViews(meshFromSdf(asymmetricSdf, 56), rig, 112, { shading: 'unlit' });
+    const names = ['front.png', 'right.png', 'back.png', 'left.png'];
+    const paths = await Promise.all(views.map(async (v, i) => {
+      const p = join(dir, names[i]);
+      await writeImage(v.image, p);
+      return p;
+    }));
+    const args = ['views', ...paths, '--azimuths', '90,0,180,270', '--elevations', '10,10,10,10', '--resolution', '48', '--vertex-colors', '--format', 'glb', '--no-preview', '-q'];
+    const refused = kiln(...args, '--out', join(dir, 'refused'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/^kiln: views: the photos disagree with their angles: .*front\.png \(azimuth 90°, elevation 10°: IoU 0\.\d\d\)/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(existsSync(join(dir, 'refused', 'report.json'))).toBe(false);
+
+    const out = join(dir, 'forced');
+    const forced = kiln(...args, '--out', out, '--force');
+    expect(forced.stderr).toBe('');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/\(disagrees\)/);
+    expect(forced.stdout).toMatch(/^warning: the photos disagree with their angles/m);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.viewAgreement.warning).toMatch(/kept because the run was forced/);
+    expect(report.viewAgreement.disagreeing).toContain(0);
+    expect(report.options.force).toBe(true);
+    expect(report.options.supportPlane).toBe(true); // every elevation positive
+
+    const noPlane = kiln(...args, '--out', join(dir, 'no-plane'), '--force', '--no-support-plane', '--json');
+    expect(noPlane.code).toBe(0);
+    expect(JSON.parse(noPlane.stdout).options.supportPlane).toBe(false);
   });
 });
