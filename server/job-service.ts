@@ -132,7 +132,18 @@ export abstract class JobService extends EventEmitter {
     if (outcome.state === 'succeeded') {
       const r = outcome.report;
       if (r.timings) this.metrics.observeTimings(r.timings);
-      await this.store.save({ ...job, state: 'succeeded', finishedAt, stage: undefined, progress: 1, worker: r.worker ?? job.worker, timings: r.timings, files: r.files, mesh: r.mesh ? { vertices: r.mesh.vertices, faces: r.mesh.faces } : undefined });
+      await this.store.save({
+        ...job,
+        state: 'succeeded',
+        finishedAt,
+        stage: undefined,
+        progress: 1,
+        worker: r.worker ?? job.worker,
+        timings: r.timings,
+        files: r.files,
+        mesh: r.mesh ? { vertices: r.mesh.vertices, faces: r.mesh.faces } : undefined,
+        viewAgreement: r.viewAgreement,
+      });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });
     } else if (outcome.state === 'failed') {
       await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, error: { code: outcome.code, message: outcome.message } });

@@ -60,6 +60,16 @@ export const JobSchema = z.object({
   timings: z.record(z.string(), z.number()).optional().describe('seconds per stage'),
   files: z.array(z.string()).optional().describe('output files, once succeeded'),
   mesh: z.object({ vertices: z.number(), faces: z.number() }).optional(),
+  viewAgreement: z
+    .object({
+      threshold: z.number(),
+      minIoU: z.number(),
+      views: z.array(z.object({ name: z.string(), azimuth: z.number(), elevation: z.number(), iou: z.number() })),
+      disagreeing: z.array(z.number().int()),
+      warning: z.string().optional(),
+    })
+    .optional()
+    .describe("views jobs: each photo's silhouette IoU against the model at its angles, and the warning of a forced run"),
 });
 export type Job = z.infer<typeof JobSchema>;
 

@@ -168,6 +168,8 @@ describe('kiln serve', () => {
     views.append('views', new Blob([SAMPLE]), 'b.png');
     views.append('azimuths', '0');
     await expectError(post(views), 400, 'INVALID_REQUEST', /azimuths: expected 2/);
+    await expectError(post(imageForm(SAMPLE, { force: true })), 400, 'INVALID_REQUEST', /options\.force: only for photos around an object/);
+    await expectError(postJson({ prompt: 'a mug', options: { supportPlane: false } }), 400, 'INVALID_REQUEST', /options\.supportPlane/);
     // Ids: unknown, malformed, traversal; files: only known output names.
     await expectError(fetch(`${s.url}/api/v1/jobs/mwt00000-00000000`), 404, 'NOT_FOUND');
     await expectError(fetch(`${s.url}/api/v1/jobs/not-an-id`), 400, 'INVALID_ID');
@@ -181,6 +183,39 @@ describe('kiln serve', () => {
     const h = await fetch(`${s.url}/api/v1/jobs`, { headers: { Origin: 'https://elsewhere.example' } });
     expect(h.headers.get('x-content-type-options')).toBe('nosniff');
     expect(h.headers.get('access-control-allow-origin')).toBeNull();
+    await s.stop();
+  });
+
+  test('views: photos that disagree with their angles fail with their names; force keeps the model and the warning', async () => {
+    const { renderCalibratedViews } = await import('../../src/render/render-views.js');
+    const { encodeImage } = await import('../../src/core/image.js');
+    const { asymmetricSdf, meshFromSdf } = await import('../helpers/shapes.js');
+    const s = await serve(tempDir());
+    const rig = { views: [0, 90, 180, 270].map((azimuth) => ({ azimuth, elevation: 10, distance: 3, fov: 30 })) };
+    const pngs = await Promise.all(renderCalibratedViews(meshFromSdf(asymmetricSdf, 56), rig, 112, { shading: 'unlit' }).map((v) => encodeImage(v.image)));
+    const submit = async (options: object) => {
+      const form = new FormData();
+      pngs.forEach((png, i) => form.append('views', new Blob([png]), `p${i}.png`));
+      form.append('azimuths', '90,0,180,270'); // the first two swapped
+      form.append('elevations', '10,10,10,10');
+      form.append('options', JSON.stringify({ faces: 4000, textureSize: 256, ...options }));
+      const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: form });
+      expect(res.status).toBe(202);
+      return waitFor(`${s.url}${(await json(res)).links.self}`, ['succeeded', 'failed'], 120000);
+    };
+    const failed = await submit({});
+    expect(failed.state).toBe('failed');
+    expect(failed.error.code).toBe('INVALID_INPUT');
+    expect(failed.error.message).toMatch(/^views: the photos disagree with their angles: .*view-0\.png \(azimuth 90°, elevation 10°: IoU 0\.\d\d\)/);
+    const forced = await submit({ force: true });
+    expect(forced.state).toBe('succeeded');
+    expect(forced.files).toEqual(expect.arrayContaining(['model.glb', 'views.png', 'report.json']));
+    // The job record carries the check as report.json has it.
+    expect(forced.viewAgreement.disagreeing).toContain(0);
+    expect(forced.viewAgreement.warning).toMatch(/kept because the run was forced/);
+    expect(forced.viewAgreement.views.map((v: { name: string }) => v.name)).toEqual(['view-0.png', 'view-1.png', 'view-2.png', 'view-3.png']);
+    const report = await json(await fetch(`${s.url}/api/v1/jobs/${forced.id}/files/report.json`));
+    expect(report.viewAgreement).toEqual(forced.viewAgreement);
     await s.stop();
   });
 

@@ -11,9 +11,8 @@ export type Job = PublicJob;
 /** A job's options: the shared generation request (seed, steps, cfg, cfgScale, faces…). */
 export type JobOptions = GenerationRequest & Pick<ServerJobOptions, 'force' | 'supportPlane'>;
 
-/** The part of a views job's report.json that the page shows: each photo's silhouette agreement. */
+/** Views jobs: each photo's silhouette IoU against the model at its angles (as in report.json). */
 export type { ViewAgreement } from '../../src/pipeline/generation.js';
-import type { GenerationReport } from '../../src/pipeline/generation-report.js';
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -46,12 +45,6 @@ export function submitViews(files: File[], azimuths: string, elevations: string,
   if (elevations) form.append('elevations', elevations);
   form.append('options', JSON.stringify({ ...options, formats: ALL_FORMATS }));
   return call('/api/v1/jobs', { method: 'POST', body: form });
-}
-
-/** A finished job's report.json (undefined when it has none). */
-export async function getReport(job: Job): Promise<GenerationReport | undefined> {
-  const url = job.links.files['report.json'];
-  return url ? call(url) : undefined;
 }
 
 export function submitPrompt(prompt: string, options: JobOptions): Promise<Job> {

@@ -1,6 +1,6 @@
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
 import { OUTPUT_FILES } from '../../src/export/formats.js';
-import { cancelJob, deleteJob, getJob, getReport, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
+import { cancelJob, deleteJob, getJob, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
 import { ModelViewer, type ViewMode } from './viewer.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -267,7 +267,7 @@ async function showResult(job: Job): Promise<void> {
     ui.views.src = job.links.files['views.png'];
     ui.views.hidden = false;
   }
-  if (job.kind === 'views') void getReport(job).then((r) => showAgreement(r?.viewAgreement), () => undefined);
+  showAgreement(job.viewAgreement);
   const glbUrl = job.links.files['model.glb'];
   if (!glbUrl) return;
   ui.viewerWrap.hidden = false;
