@@ -151,10 +151,43 @@ maybe('web app', () => {
     await page.close();
   }, 300000);
 
+  test('photos around an object: wrong angles fail naming the photos; kept anyway, the job shows each photo\'s IoU and the warning', async () => {
+    const { renderCalibratedViews } = await import('../../src/render/render-views.js');
+    const { writeImage } = await import('../../src/core/image.js');
+    const { asymmetricSdf, meshFromSdf } = await import('../helpers/shapes.js');
+    const dir = tempDir();
+    const rig = { views: [0, 90, 180, 270].map((azimuth) => ({ azimuth, elevation: 10, distance: 3, fov: 30 })) };
+    const paths = await Promise.all(renderCalibratedViews(meshFromSdf(asymmetricSdf, 56), rig, 112, { shading: 'unlit' }).map(async (v, i) => {
+      const p = join(dir, `side-${i}.png`);
+      await writeImage(v.image, p);
+      return p;
+    }));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1300 } });
+    await page.goto(server.url);
+    await page.click('#views-box summary');
+    await page.setInputFiles('#views-files', paths);
+    await page.fill('#views-azimuths', '90,0,180,270'); // the first two swapped
+    await page.fill('#views-elevations', '10,10,10,10');
+    await page.click('#advanced summary');
+    await page.fill('#opt-faces', '4000');
+    await submitJob(page, () => page.click('#views-submit'));
+    expect(await waitForEnd(page)).toMatch(/the photos disagree with their angles: .*view-0\.png \(azimuth 90°/);
+    await page.check('#views-force');
+    await submitJob(page, () => page.click('#views-submit'));
+    expect(await waitForEnd(page)).toBe('done');
+    await page.locator('#agreement').waitFor({ state: 'visible' });
+    const text = (await page.locator('#agreement').textContent()) ?? '';
+    expect(text).toMatch(/view-0\.png \(90°, 10°\) 0\.\d+ ✗/);
+    expect(text).toMatch(/Warning: the photos disagree with their angles/);
+    expect(await page.locator('#views').getAttribute('alt')).toMatch(/photos as used/);
+    writeFileSync(join(ARTIFACTS, 'web-views-forced.png'), await page.screenshot({ fullPage: true }));
+    await page.close();
+  }, 300000);
+
   test('usable at phone width: every control is labelled and reachable', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(server.url);
-    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-cfg-scale', 'opt-faces', 'opt-texture', 'opt-fast']) {
+    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-cfg-scale', 'opt-faces', 'opt-texture', 'opt-fast', 'views-files', 'views-azimuths', 'views-elevations', 'views-force']) {
       const label = await page.evaluate((i) => {
         const el = document.getElementById(i) as HTMLInputElement | null;
         return el ? Array.from(el.labels ?? []).map((l: any) => l.textContent?.trim()).join(' ') || el.getAttribute('aria-label') || '' : null;
