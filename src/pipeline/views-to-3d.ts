@@ -125,7 +125,7 @@ function checkAgreement(mesh: Mesh, views: CalibratedView[], photos: PhotoView[]
   if (a.disagreeing.length === 0) return result;
   const named = a.disagreeing.map((i) => {
     const v = result.views[i];
-    return `${v.name} (azimuth ${v.azimuth}°, elevation ${v.elevation}°: IoU ${v.iou.toFixed(2)})`;
+    return `${v.name} (azimuth ${v.azimuth}°, elevation ${v.elevation}°: IoU ${v.iou.toFixed(3)})`;
   });
   const what =
     `the photos disagree with their angles: the model seen from ${named.join(', ')} covers the photo's outline ` +

@@ -206,7 +206,7 @@ describe('kiln serve', () => {
     const failed = await submit({});
     expect(failed.state).toBe('failed');
     expect(failed.error.code).toBe('INVALID_INPUT');
-    expect(failed.error.message).toMatch(/^views: the photos disagree with their angles: .*view-0\.png \(azimuth 90°, elevation 10°: IoU 0\.\d\d\)/);
+    expect(failed.error.message).toMatch(/^views: the photos disagree with their angles: .*view-0\.png \(azimuth 90°, elevation 10°: IoU 0\.\d+\)/);
     const forced = await submit({ force: true });
     expect(forced.state).toBe('succeeded');
     expect(forced.files).toEqual(expect.arrayContaining(['model.glb', 'views.png', 'report.json']));
