@@ -9,7 +9,8 @@ import { CancelledError, KilnError, describeError } from '../src/core/errors.js'
 import { readImage } from '../src/core/image.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
 import type { GenerationOptions, GenerationResult } from '../src/pipeline/generation.js';
-import { resolveGenerationOptions } from '../src/pipeline/generation-options.js';
+import type { OutputFormat } from '../src/export/formats.js';
+import { resolveGenerationOptions, resolveViewsOptions } from '../src/pipeline/generation-options.js';
 import { imageTo3D } from '../src/pipeline/image-to-3d.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
 import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
@@ -39,25 +40,22 @@ async function run(job: WorkerJob): Promise<void> {
     post({ type: 'progress', id: job.id, stage: e.stage, fraction: e.fraction });
   };
   try {
-    // The job's options were validated when it was accepted; here the model fills in the rest.
-    const { options: resolved, formats } = resolveGenerationOptions(job.options, model.manifest);
+    // The job's options were validated when it was accepted; here the model (or views → 3D) fills in the rest.
     let result: GenerationResult;
+    let formats: OutputFormat[];
     if (job.kind === 'views') {
       const photos = [];
       for (const input of job.inputs) {
         photos.push({ image: await readImage(input.path, { maxPixels }), azimuth: input.azimuth ?? 0, elevation: input.elevation ?? 0, name: basename(input.path) });
       }
-      result = await viewsTo3D(photos, {
-        faceBudget: job.options.faces,
-        textureSize: job.options.textureSize,
-        force: !!job.options.force,
-        supportPlane: job.options.supportPlane,
-        signal: controller.signal,
-        onProgress: onPipelineProgress,
-      });
+      const resolved = resolveViewsOptions(job.options);
+      formats = resolved.formats;
+      result = await viewsTo3D(photos, { ...resolved.options, signal: controller.signal, onProgress: onPipelineProgress });
     } else {
+      const resolved = resolveGenerationOptions(job.options, model.manifest);
+      formats = resolved.formats;
       const options: GenerationOptions = {
-        ...resolved,
+        ...resolved.options,
         signal: controller.signal,
         onProgress: onPipelineProgress,
         onViews: async (views) => {

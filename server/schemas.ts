@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ViewAgreementSchema } from '../src/pipeline/generation-report.js';
 import { GenerationRequestSchema } from '../src/pipeline/generation-request.js';
 
 /**
@@ -17,8 +18,6 @@ const request = GenerationRequestSchema.shape;
 export const JobOptionsSchema = GenerationRequestSchema.extend({
   faces: request.faces.unwrap().max(500_000).optional().describe(request.faces.description ?? ''),
   textureSize: request.textureSize.unwrap().max(4096).optional().describe(request.textureSize.description ?? ''),
-  force: z.boolean().optional().describe("views: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
-  supportPlane: z.boolean().optional().describe('views: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
 });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
 
@@ -60,14 +59,7 @@ export const JobSchema = z.object({
   timings: z.record(z.string(), z.number()).optional().describe('seconds per stage'),
   files: z.array(z.string()).optional().describe('output files, once succeeded'),
   mesh: z.object({ vertices: z.number(), faces: z.number() }).optional(),
-  viewAgreement: z
-    .object({
-      threshold: z.number(),
-      minIoU: z.number(),
-      views: z.array(z.object({ name: z.string(), azimuth: z.number(), elevation: z.number(), iou: z.number() })),
-      disagreeing: z.array(z.number().int()),
-      warning: z.string().optional(),
-    })
+  viewAgreement: ViewAgreementSchema
     .optional()
     .describe("views jobs: each photo's silhouette IoU against the model at its angles, and the warning of a forced run"),
 });

@@ -1,7 +1,9 @@
 import express, { type Request, type Response } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
+import { describeError } from '../../src/core/errors.js';
 import { promptTokens } from '../../src/diffusion/multiview-model.js';
+import { refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
 import { ApiError } from '../api-error.js';
 import { newJobId } from '../job-store.js';
 import { JobOptionsSchema, MultipartFieldsSchema, TextJobRequestSchema, type Job, type JobOptions } from '../schemas.js';
@@ -57,10 +59,12 @@ function readJson(req: Request, res: Response): Promise<unknown> {
   return new Promise((resolve, reject) => jsonParser(req, res, (err: unknown) => (err ? reject(err) : resolve(req.body))));
 }
 
-/** `force` and `supportPlane` concern photos around an object; on another job they would be silently ignored. */
+/** Image and text jobs refuse the options only photos around an object use (the shared rule, as a 400). */
 function refuseViewsOnlyOptions(options: JobOptions | undefined): void {
-  for (const key of ['force', 'supportPlane'] as const) {
-    if (options?.[key] !== undefined) throw new ApiError(400, 'INVALID_REQUEST', `options.${key}: only for photos around an object (views jobs)`);
+  try {
+    refuseViewsOnlyFields(options ?? {}, (field) => `options.${field}`);
+  } catch (err) {
+    throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
   }
 }
 

@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { readImage } from '../core/image.js';
 import { parseFormats } from '../export/formats.js';
-import { parseGenerationRequest } from '../pipeline/generation-request.js';
+import { resolveViewsOptions } from '../pipeline/generation-options.js';
 import { viewsTo3D, type PhotoView } from '../pipeline/views-to-3d.js';
 import { flagOf } from './flags.js';
 import { ensureWritableFolder, produceAndWrite, type OutputCommandOptions } from './generate-command.js';
@@ -28,7 +28,10 @@ export interface ViewsCommandOptions extends OutputCommandOptions {
  */
 export async function runViewsCommand(images: string[], opts: ViewsCommandOptions): Promise<string> {
   // The options views → 3D shares with the other commands obey the same limits, checked before any work.
-  parseGenerationRequest({ faces: opts.faces, textureSize: opts.textureSize, formats: parseFormats(opts.format) }, flagOf);
+  const { options } = resolveViewsOptions(
+    { faces: opts.faces, textureSize: opts.textureSize, formats: parseFormats(opts.format), force: opts.force, supportPlane: opts.supportPlane },
+    flagOf,
+  );
   if (opts.azimuths.length !== images.length) {
     throw new KilnError('INVALID_INPUT', `views: ${images.length} images but ${opts.azimuths.length} azimuths; give one azimuth per image`);
   }
@@ -48,11 +51,8 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
       distance: opts.distance,
       fov: opts.fov,
       resolution: opts.resolution,
-      faceBudget: opts.faces,
-      textureSize: opts.textureSize,
+      ...options,
       colorMode: opts.vertexColors ? 'vertex' : 'texture',
-      force: !!opts.force,
-      supportPlane: opts.supportPlane,
       signal,
       onProgress,
     }),

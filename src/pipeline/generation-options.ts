@@ -1,12 +1,14 @@
 import { GUIDANCE_DEFAULTS, type GuidancePresetName, type GuidanceSchedule } from '../diffusion/guidance.js';
 import { DEFAULT_FORMATS, type OutputFormat } from '../export/formats.js';
 import type { GenerationOptions } from './generation.js';
-import { parseGenerationRequest, type GenerationRequest } from './generation-request.js';
+import { parseGenerationRequest, refuseViewsOnlyFields, type GenerationRequest } from './generation-request.js';
+import type { ViewsTo3DOptions } from './views-to-3d.js';
 
 /**
  * The one place where a generation's defaults are filled in: from the request, then `--fast`, then
  * the model's manifest (steps, solver, guidance), then kiln's own defaults. The CLI, the server's
- * workers and library callers (through `generateFromCondition`) all come through here.
+ * workers and library callers (through `generateFromCondition`) all come through here; views → 3D's
+ * requests through `resolveViewsOptions`.
  */
 
 export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };
@@ -58,13 +60,35 @@ export interface ResolvedGeneration {
 
 /**
  * Turns a generation request (CLI flags, API options, web form) into pipeline options: validates it
- * (a `KilnError` naming the field, before any work) and fills every default from the model.
+ * (a `KilnError` naming the field, before any work; views → 3D's fields are refused) and fills every
+ * default from the model.
  */
 export function resolveGenerationOptions(request: unknown, model: ModelDefaults): ResolvedGeneration {
   const r = parseGenerationRequest(request);
+  refuseViewsOnlyFields(r);
   const options = completeGenerationOptions(
     { seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput },
     model,
   );
   return { options, formats: [...(r.formats ?? DEFAULT_FORMATS)] };
+}
+
+/** A views → 3D request turned into the options it sets, and output formats. */
+export interface ResolvedViews {
+  /** Only what the request sets; the rest (and the support plane's default, which depends on the photos) is `viewsTo3D`'s. */
+  options: Partial<Pick<ViewsTo3DOptions, 'faceBudget' | 'textureSize' | 'force' | 'supportPlane'>>;
+  formats: OutputFormat[];
+}
+
+/**
+ * Turns a request for views → 3D (CLI flags, API options, web form) into `viewsTo3D` options: validated
+ * by the same schema as every generation (a `KilnError` naming the field as `name(field)` gives it,
+ * before any work). Diffusion's fields (seed, steps, guidance…) do not apply to photos and are unused.
+ */
+export function resolveViewsOptions(request: unknown, name?: (field: string) => string): ResolvedViews {
+  const r = parseGenerationRequest(request, name);
+  return {
+    options: { faceBudget: r.faces, textureSize: r.textureSize, force: r.force, supportPlane: r.supportPlane },
+    formats: [...(r.formats ?? DEFAULT_FORMATS)],
+  };
 }

@@ -1,4 +1,19 @@
+import { z } from 'zod';
 import type { GenerationResult } from './generation.js';
+
+/**
+ * The photos' silhouette check (views → 3D): per-view IoU between the photo's alpha and the model
+ * re-projected at the photo's camera, the threshold, the views below it, and the warning kept when
+ * the run went on anyway. A schema, because the server's job records carry it too.
+ */
+export const ViewAgreementSchema = z.object({
+  threshold: z.number(),
+  minIoU: z.number(),
+  views: z.array(z.object({ name: z.string(), azimuth: z.number(), elevation: z.number(), iou: z.number() })),
+  disagreeing: z.array(z.number().int()).describe('indices of the views below the threshold'),
+  warning: z.string().optional(),
+});
+export type ViewAgreement = z.infer<typeof ViewAgreementSchema>;
 
 /**
  * `report.json`: what a generation was asked, what it made and what it cost. Written last into the
@@ -21,7 +36,7 @@ export interface GenerationReport {
   matte?: string;
   reference?: GenerationResult['reference'];
   /** Views → 3D: each photo's silhouette IoU against the model at its angles, and a forced run's warning. */
-  viewAgreement?: GenerationResult['viewAgreement'];
+  viewAgreement?: ViewAgreement;
   /** Seconds per stage, with `total`. */
   timings: Record<string, number>;
   peakRssMB: number;

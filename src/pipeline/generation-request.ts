@@ -4,7 +4,7 @@ import { GUIDANCE_PRESETS, type GuidancePresetName } from '../diffusion/guidance
 import { OUTPUT_FORMATS } from '../export/formats.js';
 
 /**
- * A request for one generation (image → 3D or text → 3D) in the words people use: the CLI's flags,
+ * A request for one generation (image → 3D, text → 3D or photos around an object) in the words people use: the CLI's flags,
  * the API's `options` object and the web form all say it this way. This schema is the one place
  * that says which values are allowed; `resolveGenerationOptions` (generation-options.ts) fills what
  * is left out from the model's manifest. The module is plain data plus zod, so the web app takes
@@ -25,6 +25,8 @@ export const GenerationRequestSchema = z
     formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).optional().describe('model formats (default glb, obj)'),
     fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),
     projectInput: z.boolean().optional().describe('image → 3D: also texture from the photo itself (default true)'),
+    force: z.boolean().optional().describe("views → 3D: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
+    supportPlane: z.boolean().optional().describe('views → 3D: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
   })
   .strict();
 
@@ -40,4 +42,16 @@ export function parseGenerationRequest(value: unknown, name: (field: string) => 
   const issue = r.error.issues[0];
   const field = issue.path.length ? name(String(issue.path[0])) + issue.path.slice(1).map((p) => `[${String(p)}]`).join('') : 'options';
   throw new KilnError('INVALID_INPUT', `${field}: ${issue.message}`);
+}
+
+/** Fields that only views → 3D (photos around an object) uses. */
+export const VIEWS_ONLY_FIELDS = ['force', 'supportPlane'] as const;
+
+/**
+ * Refuses, for image → 3D and text → 3D, the fields only views → 3D uses: those generations would
+ * silently ignore them. The error is a `KilnError` (`INVALID_INPUT`) naming the field as `name(field)` gives it.
+ */
+export function refuseViewsOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
+  const field = VIEWS_ONLY_FIELDS.find((f) => request[f] !== undefined);
+  if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for photos around an object (views jobs)`);
 }

@@ -4,6 +4,7 @@ import type { GuidanceSchedule } from '../diffusion/guidance.js';
 import type { Mesh } from '../geometry/mesh.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { Reconstructor } from './reconstruct-from-views.js';
+import type { ViewAgreement } from './generation-report.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -67,20 +68,6 @@ export interface GenerationResult {
   viewAgreement?: ViewAgreement;
   /** Seconds per stage. */
   timings: Record<string, number>;
-}
-
-/**
- * The photos' silhouette check (views → 3D): per-view IoU between the photo's alpha and the model
- * re-projected at the photo's camera, the threshold, the views below it, and the warning kept when
- * the run went on anyway.
- */
-export interface ViewAgreement {
-  threshold: number;
-  minIoU: number;
-  views: { name: string; azimuth: number; elevation: number; iou: number }[];
-  /** Indices of the views below the threshold. */
-  disagreeing: number[];
-  warning?: string;
 }
 
 /** Relative durations of the stages, for one overall progress fraction. */

@@ -7,7 +7,8 @@ import { parseViewRig } from '../geometry/rig.js';
 import { removeBackground } from '../preprocess/remove-background.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { silhouetteAgreement, SILHOUETTE_AGREEMENT_DEFAULTS } from '../reconstruct/silhouette-agreement.js';
-import { timed, type GenerationResult, type ViewAgreement } from './generation.js';
+import { timed, type GenerationResult } from './generation.js';
+import type { ViewAgreement } from './generation-report.js';
 import { reconstructFromViews, RECONSTRUCT_FROM_VIEWS_DEFAULTS } from './reconstruct-from-views.js';
 
 /** One photo of the object and where it was taken from (degrees; 0° azimuth is the front). */

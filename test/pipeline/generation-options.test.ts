@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { GUIDANCE_PRESETS } from '../../src/diffusion/guidance.js';
 import { loadModelManifest, defaultModelDir } from '../../src/diffusion/model-manifest.js';
-import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
+import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, resolveViewsOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
 import { GenerationRequestSchema, MIN_FACE_BUDGET, parseGenerationRequest } from '../../src/pipeline/generation-request.js';
 
 // A model whose defaults differ from kiln's own, so that every default can be traced to its source.
@@ -45,5 +45,25 @@ describe('resolveGenerationOptions', () => {
     const { options } = resolveGenerationOptions({ cfgScale: 5 }, manifest);
     expect(options.guidance).toEqual({ preset: manifest.guidance.preset, scale: 5 });
     expect(options.steps).toBe(manifest.sampler.steps);
+  });
+});
+
+describe('resolveViewsOptions', () => {
+  test('photos take faces, texture size, force and the support plane from the same schema; the rest is viewsTo3D’s', () => {
+    const { options, formats } = resolveViewsOptions({ faces: 8000, textureSize: 256, force: true, supportPlane: false, formats: ['stl'] });
+    expect(options).toEqual({ faceBudget: 8000, textureSize: 256, force: true, supportPlane: false });
+    expect(formats).toEqual(['stl']);
+    // Left out: undefined, so that viewsTo3D's defaults (and its support-plane rule) apply.
+    expect(resolveViewsOptions({}).options).toEqual({ faceBudget: undefined, textureSize: undefined, force: undefined, supportPlane: undefined });
+  });
+
+  test('a bad views request fails before any work, naming the field as the caller names it', () => {
+    expect(() => resolveViewsOptions({ faces: 1 }, (f) => `--${f}`)).toThrow(/^--faces: must be 500 or more/);
+    expect(() => resolveViewsOptions({ force: 'yes' })).toThrow(/^force: /);
+  });
+
+  test('image and text generations refuse the fields only photos use, instead of ignoring them', () => {
+    expect(() => resolveGenerationOptions({ force: true }, MODEL)).toThrow(/^force: only for photos around an object/);
+    expect(() => resolveGenerationOptions({ supportPlane: false }, MODEL)).toThrow(/^supportPlane: only for photos around an object/);
   });
 });

@@ -3,16 +3,16 @@
 // The types come from the server's own schemas, so the page cannot drift from what the API
 // accepts and answers; these imports are types only and add nothing to the bundle.
 import type { GenerationRequest } from '../../src/pipeline/generation-request.js';
-import type { JobOptions as ServerJobOptions, PublicJob } from '../../server/schemas.js';
+import type { PublicJob } from '../../server/schemas.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../src/export/formats.js';
 
 export type Job = PublicJob;
 
-/** A job's options: the shared generation request (seed, steps, cfg, cfgScale, faces…). */
-export type JobOptions = GenerationRequest & Pick<ServerJobOptions, 'force' | 'supportPlane'>;
+/** A job's options: the shared generation request (seed, steps, cfg, cfgScale, faces…; force, supportPlane for photos). */
+export type JobOptions = GenerationRequest;
 
 /** Views jobs: each photo's silhouette IoU against the model at its angles (as in report.json). */
-export type { ViewAgreement } from '../../src/pipeline/generation.js';
+export type { ViewAgreement } from '../../src/pipeline/generation-report.js';
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
