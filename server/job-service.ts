@@ -10,6 +10,14 @@ const log = createLogger('jobs');
 
 export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'views' | 'done' | 'failed' | 'cancelled';
 
+/** The events that end a job's stream. */
+export const TERMINAL_EVENTS: readonly JobEventType[] = ['done', 'failed', 'cancelled'];
+
+/** The terminal event that reports a finished state (`succeeded` is announced as `done`). */
+function terminalEventOf(state: Job['state']): JobEventType {
+  return state === 'succeeded' ? 'done' : state === 'failed' ? 'failed' : 'cancelled';
+}
+
 /** One server-sent event of a job; `id` counts from 1 per job, so a client can resume after it. */
 export interface JobEvent {
   id: number;
@@ -170,16 +178,25 @@ export abstract class JobService extends EventEmitter {
   }
 
   /**
-   * The job's events after `lastId`. A job from before a restart has no log in memory; its
-   * current state is replayed as one event so a client always learns how it ended.
+   * The job's events after `lastId`. A finished job's list always ends with its terminal event
+   * (`done`, `failed` or `cancelled`), whatever `lastId` says: a client that resumes with a stale or
+   * foreign id (the log restarts with the server) still learns how the job ended and stops, instead
+   * of reconnecting to an empty stream forever. A job from before a restart has no log in memory;
+   * its current state is replayed as one event.
    */
   eventsAfter(id: string, lastId: number): JobEvent[] {
-    const events = this.events.get(id);
-    if (events) return events.filter((e) => e.id > lastId);
     const job = this.require(id);
-    const type: JobEventType = job.state === 'succeeded' ? 'done' : job.state === 'running' ? 'progress' : (job.state as JobEventType);
-    const data = job.state === 'failed' ? { ...job.error } : job.state === 'succeeded' ? { files: job.files, timings: job.timings } : { stage: job.stage, progress: job.progress };
-    return lastId < 1 ? [{ id: 1, type, data }] : [];
+    const events = this.events.get(id);
+    const after = events ? events.filter((e) => e.id > lastId) : [];
+    if (!FINISHED_STATES.includes(job.state)) {
+      if (events || lastId >= 1) return after;
+      return [{ id: 1, type: job.state === 'running' ? 'progress' : 'queued', data: { stage: job.stage, progress: job.progress } }];
+    }
+    if (after.length && TERMINAL_EVENTS.includes(after.at(-1)!.type)) return after;
+    const logged = events?.findLast((e) => TERMINAL_EVENTS.includes(e.type));
+    if (logged) return [...after, logged];
+    const data = job.state === 'failed' ? { ...job.error } : job.state === 'succeeded' ? { files: job.files, timings: job.timings } : {};
+    return [...after, { id: Math.max(lastId, events?.at(-1)?.id ?? 0) + 1, type: terminalEventOf(job.state), data }];
   }
 
   protected emitEvent(id: string, type: JobEventType, data: Record<string, unknown>): void {

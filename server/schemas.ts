@@ -72,6 +72,20 @@ export interface JobLinks {
 /** A job as the API answers it. */
 export type PublicJob = Job & { links: JobLinks };
 
+/**
+ * A `job.json` as read from disk: fields a newer version added (at the top level or in `options`)
+ * are kept and ignored rather than fatal, so rolling back to this version keeps every job. A record
+ * that is unreadable for any other reason (truncated, an unknown state) is quarantined.
+ */
+export const StoredJobSchema = JobSchema.extend({ options: JobOptionsSchema.loose() }).loose();
+
+/** The fields of a stored record that this version does not know (`options.x` for options). */
+export function unknownJobFields(record: Record<string, unknown>): string[] {
+  const top = Object.keys(record).filter((k) => !(k in JobSchema.shape));
+  const options = record.options && typeof record.options === 'object' ? Object.keys(record.options).filter((k) => !(k in JobOptionsSchema.shape)).map((k) => `options.${k}`) : [];
+  return [...top, ...options];
+}
+
 export const ErrorSchema = z.object({
   error: z.object({
     code: z.string().describe('stable machine-readable code, e.g. INVALID_REQUEST, QUEUE_FULL'),

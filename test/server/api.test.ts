@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { validateGlb } from '../../src/export/validate-glb.js';
@@ -96,6 +96,8 @@ describe('kiln serve', () => {
     // Resuming after an event replays only what came after it.
     const resumed = await events(`${s.url}${job.links.events}`, ids.at(-2));
     expect(resumed.map((e) => e.id)).toEqual([ids.at(-1)]);
+    // Resuming after the last event (or from a foreign id) still ends with the outcome.
+    for (const last of [ids.at(-1)!, ids.at(-1)! + 50]) expect((await events(`${s.url}${job.links.events}`, last)).map((e) => e.type)).toEqual(['done']);
 
     const done = await json(await fetch(`${s.url}/api/v1/jobs/${job.id}`));
     expect(done.state).toBe('succeeded');
@@ -245,6 +247,56 @@ describe('kiln serve', () => {
     // Reads are not limited.
     expect((await fetch(`${s.url}/api/v1/jobs`)).status).toBe(200);
     await s.stop();
+  });
+
+  test('unreadable job records are quarantined, never deleted; newer fields are tolerated; a finished job\'s stream always ends with its outcome', async () => {
+    const data = tempDir();
+    const record = (id: string, extra: object = {}) => ({ id, kind: 'text', state: 'succeeded', createdAt: new Date().toISOString(), finishedAt: new Date().toISOString(), progress: 1, prompt: 'a red mug', options: {}, attempts: 1, files: ['model.stl'], ...extra });
+    const put = (id: string, jobJson: string | undefined, output = true) => {
+      mkdirSync(join(data, 'jobs', id, 'out'), { recursive: true });
+      if (output) writeFileSync(join(data, 'jobs', id, 'out', 'model.stl'), 'solid x\nendsolid x\n');
+      if (jobJson !== undefined) writeFileSync(join(data, 'jobs', id, 'job.json'), jobJson);
+    };
+    const good = 'mwt00001-00000001', newer = 'mwt00002-00000002', truncated = 'mwt00003-00000003', empty = 'mwt00004-00000004';
+    const badState = 'mwt00005-00000005', noRecord = 'mwt00006-00000006', interrupted = 'mwt00007-00000007';
+    put(good, JSON.stringify(record(good)));
+    // What a newer version might write: an option and a field this version does not know.
+    put(newer, JSON.stringify(record(newer, { options: { seed: 3, lighting: 'studio' }, owner: 'someone' })));
+    put(truncated, JSON.stringify(record(truncated)).slice(0, 40));
+    put(empty, '');
+    put(badState, JSON.stringify(record(badState, { state: 'paused' })));
+    put(noRecord, undefined);
+    mkdirSync(join(data, 'jobs', interrupted, 'input'), { recursive: true });
+    writeFileSync(join(data, 'jobs', interrupted, 'input', 'image.png'), SAMPLE);
+
+    const s = await serve(data);
+    const list = await json(await fetch(`${s.url}/api/v1/jobs`));
+    expect(list.jobs.map((j: any) => j.id).sort()).toEqual([good, newer]);
+    expect((await fetch(`${s.url}/api/v1/jobs/${newer}/files/model.stl`)).status).toBe(200);
+    // Nothing deleted: each unreadable folder is in quarantine/, outputs included, with its reason.
+    const quarantined = readdirSync(join(data, 'quarantine')).sort();
+    expect(quarantined).toEqual([truncated, empty, badState, noRecord].sort());
+    for (const id of quarantined) {
+      expect(existsSync(join(data, 'quarantine', id, 'out', 'model.stl'))).toBe(true);
+      expect(readFileSync(join(data, 'quarantine', id, 'quarantine-reason.txt'), 'utf8')).toMatch(/job\.json/);
+    }
+    expect(readFileSync(join(data, 'quarantine', badState, 'quarantine-reason.txt'), 'utf8')).toMatch(/state/);
+    expect(readFileSync(join(data, 'quarantine', empty, 'quarantine-reason.txt'), 'utf8')).toMatch(/not valid JSON/);
+    // The interrupted submission (no record, no outputs) was never acknowledged: it is removed.
+    expect(readdirSync(join(data, 'jobs')).sort()).toEqual([good, newer]);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/^kiln_jobs_quarantined 4$/m);
+
+    // A job finished before this start has no event log: its stream is its outcome, whatever
+    // Last-Event-ID the client resumes from (a stale id used to give an empty stream forever).
+    for (const last of [undefined, 1, 7, 1000]) {
+      const evs = await events(`${s.url}/api/v1/jobs/${good}/events`, last);
+      expect(evs.length).toBeGreaterThanOrEqual(1);
+      expect(evs.at(-1)!.type).toBe('done');
+      expect(evs.at(-1)!.data.files).toEqual(['model.stl']);
+    }
+    await s.stop();
+    // The tolerated record is still the newer version's, fields and all.
+    expect(JSON.parse(readFileSync(join(data, 'jobs', newer, 'job.json'), 'utf8')).options.lighting).toBe('studio');
   });
 
   test('a server killed with a job in flight re-runs it after the restart: nothing lost, nothing stuck', async () => {
