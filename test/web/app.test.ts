@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { benchmarksDir, REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { describeIfInstalled } from '../helpers/requires.js';
 import { serve, type RunningServer } from '../helpers/serve.js';
 
 // Callbacks given to page.evaluate / waitForFunction run in the page; the project compiles without
@@ -18,8 +19,7 @@ type HTMLInputElement = any;
 const CHROMIUM = process.env.KILN_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} not found: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeIfInstalled(CHROMIUM, 'chromium (or set KILN_CHROMIUM)');
 
 let server: RunningServer;
 let browser: Browser;
