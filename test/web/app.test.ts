@@ -134,16 +134,35 @@ maybe('web app', () => {
     writeFileSync(join(ARTIFACTS, 'web-gallery.png'), await page.screenshot({ fullPage: true }));
     expect(consoleErrors).toEqual([]);
 
-    // A bad upload (text named .png) is refused with a readable message, not a code.
+    // A bad upload (text named .png) is refused in the page, before any request: a readable message,
+    // no broken preview, and nothing to submit.
     const fake = join(tempDir(), 'notes.png');
     writeFileSync(fake, 'this is text, not a PNG');
     await page.setInputFiles('#file', fake);
-    await page.click('#image-submit');
     await page.locator('#error').waitFor({ state: 'visible' });
-    await expect(page.locator('#error').textContent()).resolves.toMatch(/not a readable image/);
+    await expect(page.locator('#error').textContent()).resolves.toMatch(/notes\.png is not a readable image/);
+    expect(await page.locator('#drop-preview').isHidden()).toBe(true);
+    expect(await page.locator('#image-submit').isDisabled()).toBe(true);
     writeFileSync(join(ARTIFACTS, 'web-bad-upload.png'), await page.screenshot());
+    // A good photo after it is taken again.
+    await page.setInputFiles('#file', photo);
+    await page.locator('#drop-preview').waitFor({ state: 'visible', timeout: 10000 });
+    expect(await page.locator('#image-submit').isEnabled()).toBe(true);
+
+    // Views that are gone (a job that failed or was deleted meanwhile) hide instead of showing broken.
+    await page.evaluate(() => {
+      const views = document.getElementById('views');
+      views.hidden = false;
+      views.src = '/api/v1/jobs/mwt00000-00000000/files/views.png';
+    });
+    await page.waitForFunction(() => document.getElementById('views').hidden === true, undefined, { timeout: 10000 });
+
+    // Chinese text gets a CJK family under any of its platform names before the generic fallback.
+    const family = await page.evaluate(() => (globalThis as any).getComputedStyle(document.querySelector('.chip')).fontFamily as string);
+    for (const name of ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei']) expect(family).toContain(name);
+    expect(family.indexOf('Noto Sans CJK SC')).toBeLessThan(family.lastIndexOf('sans-serif'));
     // The browser logs the refused request itself; nothing else may appear.
-    expect(consoleErrors.filter((e) => !/status of 415/.test(e))).toEqual([]);
+    expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
 
     // Deleting from the gallery removes the job.
     await page.locator('#gallery-list li').last().locator('.delete').click();

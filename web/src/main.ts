@@ -60,22 +60,50 @@ function options(): JobOptions {
 
 // --- Create: photo (drop, pick, paste) or prompt -------------------------------------------------
 
-function choose(file: File | undefined): void {
+const DROP_PROMPT = [...ui.dropText.childNodes].map((n) => n.cloneNode(true));
+
+/** Forgets the chosen photo: no preview, nothing to submit. */
+function unchoose(): void {
+  chosen = undefined;
+  if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
+  ui.dropPreview.removeAttribute('src');
+  ui.dropPreview.hidden = true;
+  ui.dropText.replaceChildren(...DROP_PROMPT.map((n) => n.cloneNode(true)));
+  ui.imageSubmit.disabled = true;
+}
+
+/**
+ * Takes a photo only once the browser has decoded it: a file's type comes from its name, so a text
+ * file named `.png` would otherwise show a broken preview and go to the server.
+ */
+async function choose(file: File | undefined): Promise<void> {
   if (!file) return;
-  if (!file.type.startsWith('image/')) {
-    showError(`${file.name || 'That file'} is not an image. Choose a PNG, JPEG or WebP photo.`);
-    return;
+  const name = file.name || 'The pasted file';
+  const refuse = () => {
+    unchoose();
+    showError(`${name} is not a readable image. Choose a PNG, JPEG or WebP photo.`);
+  };
+  if (!file.type.startsWith('image/')) return refuse();
+  const url = URL.createObjectURL(file);
+  const probe = new Image();
+  probe.src = url;
+  try {
+    await probe.decode();
+  } catch {
+    URL.revokeObjectURL(url);
+    return refuse();
   }
   showError(undefined);
+  if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
   chosen = file;
-  ui.dropPreview.src = URL.createObjectURL(file);
+  ui.dropPreview.src = url;
   ui.dropPreview.alt = `Preview of ${file.name || 'the pasted image'}`;
   ui.dropPreview.hidden = false;
   ui.dropText.textContent = file.name || 'pasted image';
   ui.imageSubmit.disabled = false;
 }
 
-ui.file.addEventListener('change', () => choose(ui.file.files?.[0]));
+ui.file.addEventListener('change', () => void choose(ui.file.files?.[0]));
 ui.drop.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
@@ -90,11 +118,11 @@ ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
 ui.drop.addEventListener('drop', (e) => {
   e.preventDefault();
   ui.drop.classList.remove('over');
-  choose(e.dataTransfer?.files[0]);
+  void choose(e.dataTransfer?.files[0]);
 });
 document.addEventListener('paste', (e) => {
   const item = [...(e.clipboardData?.items ?? [])].find((i) => i.type.startsWith('image/'));
-  if (item) choose(item.getAsFile() ?? undefined);
+  if (item) void choose(item.getAsFile() ?? undefined);
 });
 
 ui.imageForm.addEventListener('submit', async (e) => {
@@ -107,7 +135,7 @@ ui.imageForm.addEventListener('submit', async (e) => {
   } catch (err) {
     showError((err as Error).message);
   } finally {
-    ui.imageSubmit.disabled = false;
+    ui.imageSubmit.disabled = !chosen;
   }
 });
 
@@ -268,6 +296,12 @@ async function showResult(job: Job): Promise<void> {
     }),
   );
 }
+
+// The views of a job that failed or was deleted meanwhile may be gone: hide the image, never show it broken.
+ui.views.addEventListener('error', () => {
+  ui.views.hidden = true;
+  ui.views.removeAttribute('src');
+});
 
 ui.mode.addEventListener('change', () => viewer?.setMode(ui.mode.value as ViewMode));
 ui.rotate.addEventListener('change', () => viewer?.setAutoRotate(ui.rotate.checked));
