@@ -1,4 +1,5 @@
 import { KilnError, describeError, type KilnErrorCode } from '../src/core/errors.js';
+import { StorageError } from './job-store.js';
 
 /** An error with its HTTP status and stable code; everything the API refuses is one of these. */
 export class ApiError extends Error {
@@ -29,6 +30,7 @@ const KILN_STATUS: Partial<Record<KilnErrorCode, [number, string]>> = {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StorageError) return new ApiError(503, 'STORAGE_UNAVAILABLE', 'the server cannot write to its storage right now; try again later', { 'Retry-After': '30' });
   const known = err instanceof KilnError ? KILN_STATUS[err.code] : undefined;
   if (known) {
     const [status, code] = known;

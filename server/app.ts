@@ -40,7 +40,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   const store = await JobStore.open(o.dataDir);
   let service!: JobService;
   const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0, () => store.quarantined);
-  const serviceOptions = { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2 };
+  const serviceOptions = { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2, minFreeBytes: o.minFreeBytes };
   if (o.redis) {
     const { RedisJobService } = await import('./redis-job-service.js');
     service = new RedisJobService(store, metrics, serviceOptions, o.redis);

@@ -35,6 +35,8 @@ export interface JobServiceOptions {
   maxAgeMs: number;
   /** A job interrupted this many times (a crash, a kill) fails instead of running again. */
   maxAttempts: number;
+  /** New jobs are refused (503 `DISK_FULL`) below this many free bytes on the data folder. */
+  minFreeBytes: number;
 }
 
 /**
@@ -82,7 +84,8 @@ export abstract class JobService extends EventEmitter {
   }
 
   /**
-   * Stores a new job and queues it. Submissions are serialised and `createdAt` is stamped inside
+   * Stores a new job and queues it (503 `DISK_FULL` below the free-space floor, 503
+   * `STORAGE_UNAVAILABLE` when the data folder cannot be written). Submissions are serialised and `createdAt` is stamped inside
    * that order (strictly increasing), so creation order, queue order and start order agree.
    */
   submit(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<Job> {
@@ -92,6 +95,9 @@ export abstract class JobService extends EventEmitter {
         const retry = Math.max(1, Math.ceil((this.queueLength * 5) / this.o.concurrency));
         throw new ApiError(429, 'QUEUE_FULL', `the queue is full (${this.queueLength} jobs waiting); try again in about ${retry} s`, { 'Retry-After': String(retry) });
       }
+      // Storage is touched only here, after the request has been validated: a client's mistake is a
+      // 4xx whatever the state of the disk; the disk's state is a 503.
+      if ((await this.store.freeBytes()) < this.o.minFreeBytes) throw new ApiError(503, 'DISK_FULL', 'the server is nearly out of disk space; try again later', { 'Retry-After': '300' });
       this.lastCreated = Math.max(Date.now(), this.lastCreated + 1);
       const stamped = { ...job, createdAt: new Date(this.lastCreated).toISOString() };
       const position = this.queueLength + 1;

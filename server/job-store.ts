@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, readdir, rm, statfs } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/core/fs.js';
 import { createLogger } from '../src/core/logger.js';
@@ -8,6 +8,20 @@ import { FINISHED_STATES, JOB_ID_PATTERN, StoredJobSchema, unknownJobFields, typ
 import type { WorkerJob } from './worker-protocol.js';
 
 const log = createLogger('job-store');
+
+/**
+ * The data folder could not be read or written (removed, unmounted, read-only, full): the server's
+ * problem, not the client's. The API answers 503 `STORAGE_UNAVAILABLE`; the cause goes to the log.
+ */
+export class StorageError extends Error {
+  constructor(
+    readonly operation: string,
+    override readonly cause: unknown,
+  ) {
+    super(`JobStore.${operation}: ${(cause as NodeJS.ErrnoException)?.code ?? String(cause)}`);
+    this.name = 'StorageError';
+  }
+}
 
 /** A time-sortable id: base-36 milliseconds, then 32 random bits. */
 export function newJobId(): string {
@@ -120,11 +134,22 @@ export class JobStore {
     return jobPaths(this.root, id).preview;
   }
 
-  /** Writes the uploads, then `job.json`: a job exists once its record does. */
+  /**
+   * Writes the uploads, then `job.json`: a job exists once its record does. A failed write leaves
+   * no job (what was written is removed) and throws a `StorageError`.
+   */
   async create(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<void> {
-    await mkdir(this.inputDir(job.id), { recursive: true });
-    for (const u of uploads) await writeFileAtomic(join(this.inputDir(job.id), u.name), u.data);
-    await this.save(job);
+    try {
+      // Not recursive above the job's folder: a data folder that vanished is an error, not recreated.
+      await mkdir(this.jobDir(job.id));
+      await mkdir(this.inputDir(job.id));
+      for (const u of uploads) await writeFileAtomic(join(this.inputDir(job.id), u.name), u.data);
+      await this.save(job);
+    } catch (err) {
+      this.jobs.delete(job.id);
+      await rm(this.jobDir(job.id), { recursive: true, force: true }).catch(() => undefined);
+      throw new StorageError('create', err);
+    }
   }
 
   /**
@@ -170,10 +195,31 @@ export class JobStore {
     return doomed.map((j) => j.id);
   }
 
-  /** Free bytes on the data folder's file system. */
+  /** Free bytes on the data folder's file system; a `StorageError` when it cannot be asked. */
   async freeBytes(): Promise<number> {
-    const s = await statfs(this.root);
-    return s.bavail * s.bsize;
+    try {
+      const s = await statfs(this.root);
+      return s.bavail * s.bsize;
+    } catch (err) {
+      throw new StorageError('freeBytes', err);
+    }
+  }
+
+  /**
+   * Whether new jobs can be stored: writes and removes a probe file in `<data>/jobs`. Returns why not
+   * (the data folder removed or unmounted, read-only, no space) or undefined when it can.
+   * The folder is not recreated: a data folder that vanished has taken every job with it, and a
+   * person should know rather than find an empty gallery.
+   */
+  async checkWritable(): Promise<string | undefined> {
+    const probe = join(this.root, 'jobs', `.write-probe-${process.pid}`);
+    try {
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+      return undefined;
+    } catch (err) {
+      return `the data folder ${this.root} is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    }
   }
 }
 
