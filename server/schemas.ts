@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GenerationRequestSchema } from '../src/pipeline/generation-request.js';
+import { GenerationRequestSchema, PromptSchema } from '../src/pipeline/generation-request.js';
 
 /**
  * The API's schemas: requests are validated with them, and the OpenAPI document is generated from
@@ -22,7 +22,7 @@ export type JobOptions = z.infer<typeof JobOptionsSchema>;
 
 export const TextJobRequestSchema = z
   .object({
-    prompt: z.string().max(500).describe('what to make, English or Chinese, e.g. "a red mug" or "一个红色的杯子"'),
+    prompt: PromptSchema,
     options: JobOptionsSchema.optional(),
   })
   .strict();

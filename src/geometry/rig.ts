@@ -3,17 +3,37 @@ import { KilnError } from '../core/errors.js';
 import { orbitCamera, type Camera, type OrbitView } from './camera.js';
 
 /**
+ * Sane orbit cameras for an object of longest side 1 at the origin: outside its bounding sphere
+ * (√3/2), not absurdly far, a field of view a lens has, and the object filling a usable part of the
+ * frame (checked per view from distance and field of view together).
+ */
+export const ORBIT_LIMITS = Object.freeze({ minDistance: Math.sqrt(3) / 2, maxDistance: 100, minFov: 1, maxFov: 150, minFill: 0.05 });
+
+/**
  * A view rig: the cameras at which a multi-view model generates (or a user photographed) an object,
  * as orbit views around the origin. Models declare their rig in `manifest.json`; stages read it
  * from there and never hard-code cameras. Angles are in degrees (see `camera.ts` for the
  * convention); the object is expected centred at the origin with its longest side 1.
  */
-export const OrbitViewSchema = z.object({
-  azimuth: z.number().finite(),
-  elevation: z.number().gt(-90).lt(90),
-  distance: z.number().positive().finite(),
-  fov: z.number().gt(0).lt(180),
-});
+export const OrbitViewSchema = z
+  .object({
+    azimuth: z.number().min(-360).max(360).describe('degrees around the object, 0 = front; -360…360'),
+    elevation: z.number().gt(-90).lt(90).describe('degrees above the horizon; strictly between -90 and 90'),
+    distance: z.number().gt(ORBIT_LIMITS.minDistance).max(ORBIT_LIMITS.maxDistance).describe('camera distance from the centre, in object units'),
+    fov: z.number().min(ORBIT_LIMITS.minFov).max(ORBIT_LIMITS.maxFov).describe('vertical field of view in degrees'),
+  })
+  .superRefine((v, ctx) => {
+    // The object's half-extent 0.5 over the half-frame at its distance: above 1 it is cut off,
+    // below the floor it is a speck that nothing can be reconstructed from.
+    const fill = 0.5 / (v.distance * Math.tan(((v.fov / 2) * Math.PI) / 180));
+    if (fill > 1 || fill < ORBIT_LIMITS.minFill) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['distance'],
+        message: `distance ${v.distance} with a ${v.fov}° field of view does not frame the object (it would span ${Math.round(fill * 100)} % of the frame; ${Math.round(ORBIT_LIMITS.minFill * 100)}–100 % works, e.g. distance 3 at 30°)`,
+      });
+    }
+  });
 
 export const ViewRigSchema = z.object({
   views: z.array(OrbitViewSchema).min(1),
