@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createLogger } from '../src/core/logger.js';
 import { ApiError } from './api-error.js';
 import { workerJobFor, type JobStore } from './job-store.js';
@@ -149,7 +150,9 @@ export abstract class JobService extends EventEmitter {
       await this.store.save({ ...job, state: 'succeeded', finishedAt, stage: undefined, progress: 1, worker: r.worker ?? job.worker, timings: r.timings, files: r.files, mesh: r.mesh ? { vertices: r.mesh.vertices, faces: r.mesh.faces } : undefined });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });
     } else if (outcome.state === 'failed') {
-      await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, error: { code: outcome.code, message: outcome.message } });
+      // A job that failed after diffusion keeps its generated views, listed so a client can show them.
+      const files = existsSync(this.store.previewPath(id)) ? ['views.png'] : undefined;
+      await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, files, error: { code: outcome.code, message: outcome.message } });
       this.emitEvent(id, 'failed', { code: outcome.code, message: outcome.message });
     } else {
       await this.store.save({ ...job, state: 'cancelled', finishedAt, stage: undefined });

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
 import { promptTokens } from '../../src/diffusion/multiview-model.js';
-import { ViewRigSchema } from '../../src/geometry/rig.js';
+import { findRigProblem } from '../../src/geometry/rig.js';
 import { isEmptyPrompt } from '../../src/pipeline/generation-request.js';
 import { VIEWS_TO_3D_DEFAULTS } from '../../src/pipeline/views-to-3d.js';
 import { ApiError } from '../api-error.js';
@@ -58,11 +58,8 @@ function multipartError(err: unknown, maxViews: number, maxUploadBytes: number):
 /** Azimuths and elevations of a views job against the rig's limits; a 400 that names the view. */
 function checkViewAngles(azimuths: number[], elevations: number[]): void {
   const { distance, fov } = VIEWS_TO_3D_DEFAULTS;
-  const r = ViewRigSchema.safeParse({ views: azimuths.map((azimuth, i) => ({ azimuth, elevation: elevations[i], distance, fov })) });
-  if (r.success) return;
-  const issue = r.error.issues[0];
-  const [, index, field] = issue.path;
-  throw new ApiError(400, 'INVALID_REQUEST', `${String(field)}s[${String(index)}]: ${issue.message}`);
+  const problem = findRigProblem({ views: azimuths.map((azimuth, i) => ({ azimuth, elevation: elevations[i], distance, fov })) });
+  if (problem) throw new ApiError(400, 'INVALID_REQUEST', `${problem.field}s[${problem.view}]: ${problem.message}`);
 }
 
 function numberList(name: string, value: string | undefined, count: number, fallback?: number): number[] {

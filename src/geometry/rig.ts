@@ -19,7 +19,11 @@ export const OrbitViewSchema = z
   .object({
     azimuth: z.number().min(-360).max(360).describe('degrees around the object, 0 = front; -360…360'),
     elevation: z.number().gt(-90).lt(90).describe('degrees above the horizon; strictly between -90 and 90'),
-    distance: z.number().gt(ORBIT_LIMITS.minDistance).max(ORBIT_LIMITS.maxDistance).describe('camera distance from the centre, in object units'),
+    distance: z
+      .number()
+      .gt(ORBIT_LIMITS.minDistance, { error: 'the camera must be outside the object: more than 0.87 object units from its centre' })
+      .max(ORBIT_LIMITS.maxDistance, { error: `at most ${ORBIT_LIMITS.maxDistance} object units` })
+      .describe('camera distance from the centre, in object units'),
     fov: z.number().min(ORBIT_LIMITS.minFov).max(ORBIT_LIMITS.maxFov).describe('vertical field of view in degrees'),
   })
   .superRefine((v, ctx) => {
@@ -57,14 +61,32 @@ export const DEFAULT_RIG: ViewRig = Object.freeze({
   })),
 });
 
+/** The first thing wrong with a rig: the view's index and field (when it is one view's), and why. */
+export interface RigProblem {
+  /** Where, as a path: `views.0.elevation` (`rig` for the whole). */
+  at: string;
+  view?: number;
+  field?: string;
+  message: string;
+}
+
+/**
+ * Checks a rig against {@link ViewRigSchema}'s limits without throwing, so each caller can name the
+ * field its own way (the CLI's flags, the API's form fields); undefined when the rig is fine.
+ */
+export function findRigProblem(value: unknown): RigProblem | undefined {
+  const result = ViewRigSchema.safeParse(value);
+  if (result.success) return undefined;
+  const issue = result.error.issues[0];
+  const [, view, field] = issue.path;
+  return { at: issue.path.join('.') || 'rig', view: typeof view === 'number' ? view : undefined, field: field === undefined ? undefined : String(field), message: issue.message };
+}
+
 /** Validates an untrusted rig (from a manifest or a request); errors name the offending field. */
 export function parseViewRig(value: unknown): ViewRig {
-  const result = ViewRigSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new KilnError('INVALID_INPUT', `parseViewRig: ${issue.path.join('.') || 'rig'}: ${issue.message}`);
-  }
-  return result.data;
+  const problem = findRigProblem(value);
+  if (problem) throw new KilnError('INVALID_INPUT', `parseViewRig: ${problem.at}: ${problem.message}`);
+  return ViewRigSchema.parse(value);
 }
 
 /** The cameras of a rig at a given image size, in rig order. */

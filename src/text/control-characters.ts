@@ -16,5 +16,5 @@ export function findControlCharacter(text: string): { index: number; codePoint: 
 /** Why `text` is not a plain-text prompt (for an error message), or undefined when it is. */
 export function describeControlCharacter(text: string): string | undefined {
   const found = findControlCharacter(text);
-  return found ? `contains a control character (${found.codePoint} at position ${found.index}); send plain text` : undefined;
+  return found ? `contains a control character (${found.codePoint}, character ${found.index + 1}); send plain text` : undefined;
 }
