@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -36,6 +36,12 @@ beforeAll(async () => {
     args: ['--host-resolver-rules=MAP kiln.test 127.0.0.1', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 60000);
+
+// A test that fails leaves its pages open, and a page whose viewer keeps turning in software WebGL
+// slows every later test down: close them all after each test.
+afterEach(async () => {
+  for (const context of browser?.contexts() ?? []) await context.close();
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -204,10 +210,11 @@ maybe('web app', () => {
       await page.locator('#api-key').dispatchEvent('change');
       await page.waitForFunction(() => document.getElementById('error').hidden);
       // A job, followed live through the (fetch-based) event stream with the key.
-      await page.evaluate(() => (document.getElementById('advanced').open = true));
-      await page.check('#opt-fast');
-      await page.fill('#prompt', 'a red mug');
-      await submitJob(page, () => page.click('#text-submit'));
+      await page.evaluate(() => {
+        document.getElementById('opt-fast').checked = true;
+        document.getElementById('prompt').value = 'a red mug';
+      });
+      await submitJob(page, () => page.evaluate(() => document.getElementById('text-submit').click()));
       const end = await waitForEnd(page);
       if (end !== 'done') expect(end).toMatch(/[a-z]{4,}/);
       else {
