@@ -43,7 +43,7 @@ function multipartError(err: unknown, maxViews: number, maxUploadBytes: number):
   const mb = Math.round((maxUploadBytes / 1024 / 1024) * 10) / 10;
   switch (e?.code) {
     case 'LIMIT_FILE_SIZE':
-      return new ApiError(413, 'TOO_LARGE', `${e.field ?? 'file'}: upload too large; each file may be at most ${mb} MB`);
+      return new ApiError(413, 'TOO_LARGE', `${e.field ?? 'file'}: upload too large; the limit is ${mb} MB per file`);
     case 'LIMIT_FILE_COUNT':
       return new ApiError(400, 'INVALID_REQUEST', `too many files: send one 'image', or 2 to ${maxViews} 'views' (the limit is ${maxViews})`);
     case 'LIMIT_UNEXPECTED_FILE':
