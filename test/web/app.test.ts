@@ -142,33 +142,6 @@ maybe('web app', () => {
     writeFileSync(join(ARTIFACTS, 'web-gallery.png'), await page.screenshot({ fullPage: true }));
     expect(consoleErrors).toEqual([]);
 
-    // A bad upload (text named .png) is refused in the page, before any request: a readable message,
-    // no broken preview, and nothing to submit.
-    const fake = join(tempDir(), 'notes.png');
-    writeFileSync(fake, 'this is text, not a PNG');
-    await page.setInputFiles('#file', fake);
-    await page.locator('#error').waitFor({ state: 'visible' });
-    await expect(page.locator('#error').textContent()).resolves.toMatch(/notes\.png is not a readable image/);
-    expect(await page.locator('#drop-preview').isHidden()).toBe(true);
-    expect(await page.locator('#image-submit').isDisabled()).toBe(true);
-    writeFileSync(join(ARTIFACTS, 'web-bad-upload.png'), await page.screenshot());
-    // A good photo after it is taken again.
-    await page.setInputFiles('#file', photo);
-    await page.locator('#drop-preview').waitFor({ state: 'visible', timeout: 10000 });
-    expect(await page.locator('#image-submit').isEnabled()).toBe(true);
-
-    // Views that are gone (a job that failed or was deleted meanwhile) hide instead of showing broken.
-    await page.evaluate(() => {
-      const views = document.getElementById('views');
-      views.hidden = false;
-      views.src = '/api/v1/jobs/mwt00000-00000000/files/views.png';
-    });
-    await page.waitForFunction(() => document.getElementById('views').hidden === true, undefined, { timeout: 10000 });
-
-    // Chinese text gets a CJK family under any of its platform names before the generic fallback.
-    const family = await page.evaluate(() => (globalThis as any).getComputedStyle(document.querySelector('.chip')).fontFamily as string);
-    for (const name of ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei']) expect(family).toContain(name);
-    expect(family.indexOf('Noto Sans CJK SC')).toBeLessThan(family.lastIndexOf('sans-serif'));
     // The browser logs the refused request itself; nothing else may appear.
     expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
 
@@ -177,6 +150,58 @@ maybe('web app', () => {
     await page.waitForFunction(() => document.querySelectorAll('#gallery-list li').length === 2);
     await page.close();
   }, 300000);
+
+  test('failed jobs show their views or none, never a broken image; a file that is not an image is refused in the page; a CJK font stack', async () => {
+    // Two failed jobs as a previous run left them: one after diffusion (its views kept), one before.
+    const data = tempDir();
+    const record = (id: string, files?: string[]) => ({ id, kind: 'text', state: 'failed', createdAt: new Date().toISOString(), finishedAt: new Date().toISOString(), progress: 0.5, prompt: 'a red mug', options: {}, attempts: 1, files, error: { code: 'INVALID_INPUT', message: 'the views share no volume' } });
+    const withViews = 'mwt00001-00000001', withoutViews = 'mwt00002-00000002';
+    for (const [id, files] of [[withViews, ['views.png']], [withoutViews, undefined]] as [string, string[] | undefined][]) {
+      mkdirSync(join(data, 'jobs', id), { recursive: true });
+      writeFileSync(join(data, 'jobs', id, 'job.json'), JSON.stringify(record(id, files)));
+    }
+    await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 80, b: 30 } } }).png().toFile(join(data, 'jobs', withViews, 'preview-views.png'));
+    const own = await serve(data);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${own.url}/jobs/${withViews}`);
+      await page.waitForFunction(() => /did not work/.test(document.getElementById('stage').textContent), undefined, { timeout: 20000 });
+      await expect(page.locator('#error').textContent()).resolves.toMatch(/share no volume/);
+      await page.waitForFunction(() => !document.getElementById('views').hidden && document.getElementById('views').naturalWidth === 96, undefined, { timeout: 10000 });
+      await page.goto(`${own.url}/jobs/${withoutViews}`);
+      await page.waitForFunction(() => /did not work/.test(document.getElementById('stage').textContent), undefined, { timeout: 20000 });
+      expect(await page.locator('#views').isHidden()).toBe(true);
+      // Views that are gone (deleted meanwhile) hide instead of showing broken.
+      await page.evaluate(() => {
+        const views = document.getElementById('views');
+        views.hidden = false;
+        views.src = '/api/v1/jobs/mwt00000-00000000/files/views.png';
+      });
+      await page.waitForFunction(() => document.getElementById('views').hidden === true, undefined, { timeout: 10000 });
+
+      // A text file named .png is refused in the page, before any request: a readable message, no
+      // broken preview, nothing to submit; a real photo after it is taken.
+      const fake = join(tempDir(), 'notes.png');
+      writeFileSync(fake, 'this is text, not a PNG');
+      await page.setInputFiles('#file', fake);
+      await page.locator('#error').waitFor({ state: 'visible' });
+      await expect(page.locator('#error').textContent()).resolves.toMatch(/notes\.png is not a readable image/);
+      expect(await page.locator('#drop-preview').isHidden()).toBe(true);
+      expect(await page.locator('#image-submit').isDisabled()).toBe(true);
+      writeFileSync(join(ARTIFACTS, 'web-bad-upload.png'), await page.screenshot());
+      await page.setInputFiles('#file', join(REPO_ROOT, 'assets', 'samples', 'red-mug.png'));
+      await page.locator('#drop-preview').waitFor({ state: 'visible', timeout: 10000 });
+      expect(await page.locator('#image-submit').isEnabled()).toBe(true);
+      expect(await page.locator('#error').isHidden()).toBe(true);
+
+      // Chinese text gets a CJK family under any of its platform names before the generic fallback.
+      const family = await page.evaluate(() => (globalThis as any).getComputedStyle(document.querySelector('.chip')).fontFamily as string);
+      for (const name of ['Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei']) expect(family).toContain(name);
+      expect(family.indexOf('Noto Sans CJK SC')).toBeLessThan(family.lastIndexOf('sans-serif'));
+    } finally {
+      await own.stop('SIGKILL');
+    }
+  }, 90000);
 
   test('served under a LAN host name over plain HTTP: the stylesheet and script load (no upgrade to https)', async () => {
     const page = await browser.newPage();
