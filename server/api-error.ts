@@ -1,4 +1,5 @@
 import { KilnError, describeError, type KilnErrorCode } from '../src/core/errors.js';
+import { StorageError } from './job-store.js';
 
 /** An error with its HTTP status and stable code; everything the API refuses is one of these. */
 export class ApiError extends Error {
@@ -29,6 +30,7 @@ const KILN_STATUS: Partial<Record<KilnErrorCode, [number, string]>> = {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StorageError) return new ApiError(503, 'STORAGE_UNAVAILABLE', 'the server cannot write to its storage right now; try again later', { 'Retry-After': '30' });
   const known = err instanceof KilnError ? KILN_STATUS[err.code] : undefined;
   if (known) {
     const [status, code] = known;
@@ -39,6 +41,8 @@ export function toApiError(err: unknown): ApiError {
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'TOO_LARGE', `upload too large (${describeError(err)})`);
   if (e?.type === 'entity.parse.failed') return new ApiError(400, 'INVALID_REQUEST', `the body is not valid JSON (${describeError(err)})`);
   if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) return new ApiError(400, 'INVALID_REQUEST', describeError(err));
+  // body-parser's unsupported charset or content encoding: 415 goes with its code, as the docs say.
+  if (e?.status === 415) return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', describeError(err));
   if (e?.status && e.status >= 400 && e.status < 500) return new ApiError(e.status, 'INVALID_REQUEST', describeError(err));
   return new ApiError(500, 'INTERNAL', 'internal error; the server log has the details');
 }

@@ -4,6 +4,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { KilnError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
 import { loadModelManifest } from '../src/diffusion/model-manifest.js';
 import { loadModelTokenizer } from '../src/diffusion/multiview-model.js';
@@ -29,18 +30,21 @@ export interface KilnServer {
   listen(): Promise<number>;
   /** Graceful stop: no new connections, running jobs re-queued, workers stopped, store flushed. */
   close(): Promise<void>;
+  /** Who may do what, for the start-up line: e.g. `; reads public, writes need the API key`. */
+  access: string;
 }
 
 /** Builds the app: API v1, OpenAPI, health and metrics, over a job store and a worker pool. */
 export async function createKilnServer(options: Partial<ServerOptions> = {}): Promise<KilnServer> {
   const o = { ...SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ServerOptions;
+  if (o.private && !o.apiKey) throw new KilnError('INVALID_INPUT', 'createKilnServer: private mode needs an API key (set KILN_API_KEY)');
   const manifest = await loadModelManifest(o.modelDir, { verify: false });
   // The model's own tokenizer checks prompts before they are queued (no ONNX session here).
   const tokenizer = await loadModelTokenizer(o.modelDir, manifest);
   const store = await JobStore.open(o.dataDir);
   let service!: JobService;
-  const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0);
-  const serviceOptions = { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2 };
+  const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0, () => store.quarantined);
+  const serviceOptions = { concurrency: o.concurrency, maxQueue: o.maxQueue, maxJobs: o.maxJobs, maxAgeMs: o.maxAgeDays * 86400e3, maxAttempts: 2, minFreeBytes: o.minFreeBytes };
   if (o.redis) {
     const { RedisJobService } = await import('./redis-job-service.js');
     service = new RedisJobService(store, metrics, serviceOptions, o.redis);
@@ -51,7 +55,11 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  try {
+    app.set('trust proxy', parseTrustProxy(o.trustProxy));
+  } catch (err) {
+    throw new KilnError('INVALID_INPUT', `createKilnServer: trustProxy '${o.trustProxy}' is not a hop count, address, subnet or loopback/linklocal/uniquelocal (${(err as Error).message})`);
+  }
   app.use(pinoHttp({
     logger: createLogger('http'),
     genReqId: (req, res) => {
@@ -73,7 +81,13 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
     next();
   });
   // GLTFLoader reads a GLB's textures through blob: URLs.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'blob:', 'data:'] } } }));
+  const csp = { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:', 'blob:'], 'connect-src': ["'self'", 'blob:', 'data:'] };
+  // HSTS and upgrade-insecure-requests only where HTTPS is really there: sent over plain HTTP (the
+  // service on a LAN address), the browser would upgrade the page's own script and stylesheet to
+  // an https:// that does not exist, and the page would be dead.
+  const overTls = helmet({ contentSecurityPolicy: { directives: csp } });
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { ...csp, 'upgrade-insecure-requests': null } }, strictTransportSecurity: false });
+  app.use((req, res, next) => (o.https || req.secure ? overTls : overHttp)(req, res, next));
   if (o.corsOrigin) app.use(cors({ origin: o.corsOrigin.split(',').map((s) => s.trim()), exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'] }));
 
   const ctx: RouteContext = { options: o, store, service, metrics, manifest, tokenizer, ...writeGuards(o) };
@@ -96,6 +110,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   return {
     app,
     service,
+    access: `; ${o.private ? 'private: reads and writes need the API key' : o.apiKey ? 'reads public, writes need the API key' : 'no API key: anyone who reaches the port can read and write'}`,
     async listen() {
       await service.start();
       server = await new Promise<Server>((resolve, reject) => {
@@ -117,4 +132,16 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
       }
     },
   };
+}
+
+/**
+ * express's `trust proxy` from the `trustProxy` option: off when unset, a hop count for digits,
+ * `true` for "true" (every proxy: only when nothing but the proxy can reach the port), else
+ * addresses, subnets or the names express knows (`loopback`, `linklocal`, `uniquelocal`), comma-separated.
+ */
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

@@ -27,8 +27,26 @@ export interface ServerOptions {
   minFreeBytes: number;
   /** Write requests (POST, DELETE) per client per minute. */
   writeRateLimit: number;
-  /** Bearer token required for write requests; none when undefined. */
+  /** Bearer token required for write requests (and, in private mode, for reads); none when undefined. */
   apiKey?: string;
+  /**
+   * Private mode: the API key also guards every read (the job list and records, files, event streams)
+   * and `/metrics`. Off by default: without it, anyone who can reach the port can read every job.
+   * Needs `apiKey`.
+   */
+  private: boolean;
+  /**
+   * The service is reached over HTTPS (a TLS-terminating proxy in front): always send HSTS and the
+   * CSP's upgrade-insecure-requests. Without it they go only with requests that arrived over TLS,
+   * so the web app also works over plain HTTP on a LAN.
+   */
+  https: boolean;
+  /**
+   * express's `trust proxy`: whose X-Forwarded-* headers to believe (`loopback`, a hop count, addresses
+   * or subnets). Then a request forwarded as https counts as secure, and the rate limit sees the
+   * client's address rather than the proxy's. Off by default.
+   */
+  trustProxy?: string;
   /** Allowed CORS origin(s); CORS is off when undefined. */
   corsOrigin?: string;
   /** Seconds a client has to send a request (SSE streams are not cut by it). */
@@ -53,6 +71,8 @@ export const SERVER_DEFAULTS: ServerOptions = {
   minFreeBytes: 512 * 1024 * 1024,
   writeRateLimit: 60,
   apiKey: process.env.KILN_API_KEY || undefined,
+  private: ['1', 'true'].includes(process.env.KILN_PRIVATE ?? ''),
+  https: false,
   corsOrigin: process.env.KILN_CORS_ORIGIN || undefined,
   requestTimeoutSeconds: 60,
 };

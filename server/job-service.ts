@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createLogger } from '../src/core/logger.js';
 import { ApiError } from './api-error.js';
 import { workerJobFor, type JobStore } from './job-store.js';
@@ -9,6 +10,14 @@ import type { Outcome, WorkerPool } from './worker-pool.js';
 const log = createLogger('jobs');
 
 export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'views' | 'done' | 'failed' | 'cancelled';
+
+/** The events that end a job's stream. */
+export const TERMINAL_EVENTS: readonly JobEventType[] = ['done', 'failed', 'cancelled'];
+
+/** The terminal event that reports a finished state (`succeeded` is announced as `done`). */
+function terminalEventOf(state: Job['state']): JobEventType {
+  return state === 'succeeded' ? 'done' : state === 'failed' ? 'failed' : 'cancelled';
+}
 
 /** One server-sent event of a job; `id` counts from 1 per job, so a client can resume after it. */
 export interface JobEvent {
@@ -27,6 +36,8 @@ export interface JobServiceOptions {
   maxAgeMs: number;
   /** A job interrupted this many times (a crash, a kill) fails instead of running again. */
   maxAttempts: number;
+  /** New jobs are refused (503 `DISK_FULL`) below this many free bytes on the data folder. */
+  minFreeBytes: number;
 }
 
 /**
@@ -74,7 +85,8 @@ export abstract class JobService extends EventEmitter {
   }
 
   /**
-   * Stores a new job and queues it. Submissions are serialised and `createdAt` is stamped inside
+   * Stores a new job and queues it (503 `DISK_FULL` below the free-space floor, 503
+   * `STORAGE_UNAVAILABLE` when the data folder cannot be written). Submissions are serialised and `createdAt` is stamped inside
    * that order (strictly increasing), so creation order, queue order and start order agree.
    */
   submit(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<Job> {
@@ -84,6 +96,9 @@ export abstract class JobService extends EventEmitter {
         const retry = Math.max(1, Math.ceil((this.queueLength * 5) / this.o.concurrency));
         throw new ApiError(429, 'QUEUE_FULL', `the queue is full (${this.queueLength} jobs waiting); try again in about ${retry} s`, { 'Retry-After': String(retry) });
       }
+      // Storage is touched only here, after the request has been validated: a client's mistake is a
+      // 4xx whatever the state of the disk; the disk's state is a 503.
+      if ((await this.store.freeBytes()) < this.o.minFreeBytes) throw new ApiError(503, 'DISK_FULL', 'the server is nearly out of disk space; try again later', { 'Retry-After': '300' });
       this.lastCreated = Math.max(Date.now(), this.lastCreated + 1);
       const stamped = { ...job, createdAt: new Date(this.lastCreated).toISOString() };
       const position = this.queueLength + 1;
@@ -146,7 +161,9 @@ export abstract class JobService extends EventEmitter {
       });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });
     } else if (outcome.state === 'failed') {
-      await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, error: { code: outcome.code, message: outcome.message } });
+      // A job that failed after diffusion keeps its generated views, listed so a client can show them.
+      const files = existsSync(this.store.previewPath(id)) ? ['views.png'] : undefined;
+      await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, files, error: { code: outcome.code, message: outcome.message } });
       this.emitEvent(id, 'failed', { code: outcome.code, message: outcome.message });
     } else {
       await this.store.save({ ...job, state: 'cancelled', finishedAt, stage: undefined });
@@ -181,16 +198,25 @@ export abstract class JobService extends EventEmitter {
   }
 
   /**
-   * The job's events after `lastId`. A job from before a restart has no log in memory; its
-   * current state is replayed as one event so a client always learns how it ended.
+   * The job's events after `lastId`. A finished job's list always ends with its terminal event
+   * (`done`, `failed` or `cancelled`), whatever `lastId` says: a client that resumes with a stale or
+   * foreign id (the log restarts with the server) still learns how the job ended and stops, instead
+   * of reconnecting to an empty stream forever. A job from before a restart has no log in memory;
+   * its current state is replayed as one event.
    */
   eventsAfter(id: string, lastId: number): JobEvent[] {
-    const events = this.events.get(id);
-    if (events) return events.filter((e) => e.id > lastId);
     const job = this.require(id);
-    const type: JobEventType = job.state === 'succeeded' ? 'done' : job.state === 'running' ? 'progress' : (job.state as JobEventType);
-    const data = job.state === 'failed' ? { ...job.error } : job.state === 'succeeded' ? { files: job.files, timings: job.timings } : { stage: job.stage, progress: job.progress };
-    return lastId < 1 ? [{ id: 1, type, data }] : [];
+    const events = this.events.get(id);
+    const after = events ? events.filter((e) => e.id > lastId) : [];
+    if (!FINISHED_STATES.includes(job.state)) {
+      if (events || lastId >= 1) return after;
+      return [{ id: 1, type: job.state === 'running' ? 'progress' : 'queued', data: { stage: job.stage, progress: job.progress } }];
+    }
+    if (after.length && TERMINAL_EVENTS.includes(after.at(-1)!.type)) return after;
+    const logged = events?.findLast((e) => TERMINAL_EVENTS.includes(e.type));
+    if (logged) return [...after, logged];
+    const data = job.state === 'failed' ? { ...job.error } : job.state === 'succeeded' ? { files: job.files, timings: job.timings } : {};
+    return [...after, { id: Math.max(lastId, events?.at(-1)?.id ?? 0) + 1, type: terminalEventOf(job.state), data }];
   }
 
   protected emitEvent(id: string, type: JobEventType, data: Record<string, unknown>): void {

@@ -1,12 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, statfs } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/core/fs.js';
 import { createLogger } from '../src/core/logger.js';
-import { FINISHED_STATES, JOB_ID_PATTERN, JobSchema, type Job } from './schemas.js';
+import { countQuarantined, quarantineJob } from './quarantine-job.js';
+import { FINISHED_STATES, JOB_ID_PATTERN, StoredJobSchema, unknownJobFields, type Job } from './schemas.js';
 import type { WorkerJob } from './worker-protocol.js';
 
 const log = createLogger('job-store');
+
+/**
+ * The data folder could not be read or written (removed, unmounted, read-only, full): the server's
+ * problem, not the client's. The API answers 503 `STORAGE_UNAVAILABLE`; the cause goes to the log.
+ */
+export class StorageError extends Error {
+  constructor(
+    readonly operation: string,
+    override readonly cause: unknown,
+  ) {
+    super(`JobStore.${operation}: ${(cause as NodeJS.ErrnoException)?.code ?? String(cause)}`);
+    this.name = 'StorageError';
+  }
+}
 
 /** A time-sortable id: base-36 milliseconds, then 32 random bits. */
 export function newJobId(): string {
@@ -37,12 +52,17 @@ export function workerJobFor(root: string, job: Job): WorkerJob {
 /**
  * Durable job storage: `<data>/jobs/<id>/job.json` (written atomically), the uploads in `input/`,
  * the outputs in `out/` (written by `writeOutputs`, which stages them and moves them in only when
- * complete). A job directory without `job.json` is an interrupted submission and is removed when
- * the store opens. Jobs are also kept in memory, so reads never touch the disk.
+ * complete). Jobs are also kept in memory, so reads never touch the disk.
+ *
+ * Opening never deletes a job: a folder whose `job.json` cannot be read or validated moves to
+ * `<data>/quarantine/` with the reason (see `quarantineJob`). The one exception is a folder with
+ * neither `job.json` nor outputs: an interrupted submission, whose client never got its id.
  */
 export class JobStore {
   private readonly jobs = new Map<string, Job>();
   private readonly writes = new Map<string, Promise<void>>();
+  /** Folders in `<data>/quarantine/`, counted when the store opens (shown in /metrics). */
+  quarantined = 0;
 
   private constructor(readonly root: string) {}
 
@@ -51,15 +71,50 @@ export class JobStore {
     await mkdir(join(root, 'jobs'), { recursive: true });
     for (const id of await readdir(join(root, 'jobs'))) {
       if (!JOB_ID_PATTERN.test(id)) continue;
-      try {
-        const job = JobSchema.parse(JSON.parse(await readFile(join(store.jobDir(id), 'job.json'), 'utf8')));
-        store.jobs.set(id, job);
-      } catch (err) {
-        log.warn({ id, err: String(err) }, 'removing a job folder without a readable job.json');
+      const problem = await store.load(id);
+      if (!problem) continue;
+      if (problem === 'missing' && !(await exists(store.outDir(id)))) {
+        log.info({ id }, 'removing an interrupted submission (no job.json, no outputs)');
         await rm(store.jobDir(id), { recursive: true, force: true });
+        continue;
+      }
+      const reason = problem === 'missing' ? 'job.json is missing but the job has outputs' : problem;
+      try {
+        const to = await quarantineJob(root, id, reason);
+        log.error({ id, reason, to }, 'job record unreadable: moved the job folder to quarantine');
+      } catch (err) {
+        // Left where it is (and not served): a later start tries again.
+        log.error({ id, reason, err: String(err) }, 'job record unreadable, and moving it to quarantine failed');
       }
     }
+    store.quarantined = await countQuarantined(root);
     return store;
+  }
+
+  /** Reads one job's record into memory; returns why it could not ('missing' when there is none). */
+  private async load(id: string): Promise<string | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(this.jobDir(id), 'job.json'), 'utf8');
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `job.json cannot be read (${String(err)})`;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      return `job.json is not valid JSON (${text.length} bytes: ${(err as Error).message})`;
+    }
+    const parsed = StoredJobSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return `job.json does not describe a job: ${issue.path.map(String).join('.') || 'record'}: ${issue.message}`;
+    }
+    if (parsed.data.id !== id) return `job.json belongs to job ${parsed.data.id}, not to its folder ${id}`;
+    const unknown = unknownJobFields(raw as Record<string, unknown>);
+    if (unknown.length) log.warn({ id, fields: unknown }, 'job.json has fields this version does not know (from a newer version?); kept and ignored');
+    this.jobs.set(id, parsed.data);
+    return undefined;
   }
 
   jobDir(id: string): string {
@@ -79,11 +134,22 @@ export class JobStore {
     return jobPaths(this.root, id).preview;
   }
 
-  /** Writes the uploads, then `job.json`: a job exists once its record does. */
+  /**
+   * Writes the uploads, then `job.json`: a job exists once its record does. A failed write leaves
+   * no job (what was written is removed) and throws a `StorageError`.
+   */
   async create(job: Job, uploads: { name: string; data: Uint8Array }[]): Promise<void> {
-    await mkdir(this.inputDir(job.id), { recursive: true });
-    for (const u of uploads) await writeFileAtomic(join(this.inputDir(job.id), u.name), u.data);
-    await this.save(job);
+    try {
+      // Not recursive above the job's folder: a data folder that vanished is an error, not recreated.
+      await mkdir(this.jobDir(job.id));
+      await mkdir(this.inputDir(job.id));
+      for (const u of uploads) await writeFileAtomic(join(this.inputDir(job.id), u.name), u.data);
+      await this.save(job);
+    } catch (err) {
+      this.jobs.delete(job.id);
+      await rm(this.jobDir(job.id), { recursive: true, force: true }).catch(() => undefined);
+      throw new StorageError('create', err);
+    }
   }
 
   /**
@@ -129,9 +195,38 @@ export class JobStore {
     return doomed.map((j) => j.id);
   }
 
-  /** Free bytes on the data folder's file system. */
+  /** Free bytes on the data folder's file system; a `StorageError` when it cannot be asked. */
   async freeBytes(): Promise<number> {
-    const s = await statfs(this.root);
-    return s.bavail * s.bsize;
+    try {
+      const s = await statfs(this.root);
+      return s.bavail * s.bsize;
+    } catch (err) {
+      throw new StorageError('freeBytes', err);
+    }
   }
+
+  /**
+   * Whether new jobs can be stored: writes and removes a probe file in `<data>/jobs`. Returns why not
+   * (the data folder removed or unmounted, read-only, no space) or undefined when it can.
+   * The folder is not recreated: a data folder that vanished has taken every job with it, and a
+   * person should know rather than find an empty gallery.
+   */
+  async checkWritable(): Promise<string | undefined> {
+    const probe = join(this.root, 'jobs', `.write-probe-${process.pid}`);
+    try {
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+      return undefined;
+    } catch (err) {
+      return `the data folder ${this.root} is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    }
+  }
+}
+
+/** Whether `path` exists. */
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,13 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { JOB_STATES, type Job } from './schemas.js';
 
-/** Prometheus metrics: jobs by state, queue length, stage durations, HTTP requests. */
+/** Prometheus metrics: jobs by state, quarantined job folders, queue length, stage durations, HTTP requests. */
 export class ServerMetrics {
   readonly registry = new Registry();
   private readonly stageSeconds: Histogram<'stage'>;
   readonly httpRequests: Counter<'method' | 'status'>;
 
-  constructor(jobs: () => Job[], queueLength: () => number) {
+  constructor(jobs: () => Job[], queueLength: () => number, quarantined: () => number = () => 0) {
     collectDefaultMetrics({ register: this.registry, prefix: 'kiln_' });
     new Gauge({
       name: 'kiln_jobs',
@@ -19,6 +19,7 @@ export class ServerMetrics {
         for (const s of JOB_STATES) this.set({ state: s }, all.filter((j) => j.state === s).length);
       },
     });
+    new Gauge({ name: 'kiln_jobs_quarantined', help: 'Job folders moved to <data>/quarantine/ because their job.json could not be read', registers: [this.registry], collect() { this.set(quarantined()); } });
     new Gauge({ name: 'kiln_queue_length', help: 'Jobs waiting for a worker', registers: [this.registry], collect() { this.set(queueLength()); } });
     this.stageSeconds = new Histogram({
       name: 'kiln_stage_duration_seconds',

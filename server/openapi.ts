@@ -13,7 +13,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'kiln API',
       version: '1',
-      description: 'Image/text to 3D as jobs: submit, follow progress (JSON or server-sent events), download the outputs. Errors are JSON {"error": {"code", "message"}}. Write requests need `Authorization: Bearer <key>` when the server has KILN_API_KEY.',
+      description: 'Image/text to 3D as jobs: submit, follow progress (JSON or server-sent events), download the outputs. Errors are JSON {"error": {"code", "message"}}. Write requests need `Authorization: Bearer <key>` when the server has KILN_API_KEY; in private mode (kiln serve --private) reads, files, event streams and /metrics need it too.',
     },
     paths: {
       '/api/v1/jobs': {
@@ -40,13 +40,13 @@ export function openApiDocument(): Record<string, unknown> {
           },
           responses: {
             202: jobResponse('Accepted: the job is queued. `Location` is its URL.'),
-            400: errorResponse('Invalid request: a wrong field or type, an empty prompt or file'),
+            400: errorResponse('Invalid request: a wrong field or type, an empty prompt or file, control characters in the prompt, a malformed multipart body, more than one image or 12 views, view angles out of range'),
             401: errorResponse('Missing or wrong API key'),
             413: errorResponse('Upload or image too large'),
-            415: errorResponse('Not JSON or multipart, or the file is not an image'),
+            415: errorResponse('UNSUPPORTED_MEDIA_TYPE: not JSON or multipart, a charset other than UTF-8, or the file is not an image'),
             422: errorResponse('Valid but unusable, e.g. a prompt the model knows no word of'),
             429: errorResponse('Queue full or too many requests; see Retry-After'),
-            503: errorResponse('Disk nearly full'),
+            503: errorResponse('DISK_FULL: disk nearly full; STORAGE_UNAVAILABLE: the data folder cannot be written'),
           },
         },
         get: {
@@ -55,7 +55,7 @@ export function openApiDocument(): Record<string, unknown> {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
             { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
           ],
-          responses: { 200: { description: '{ jobs, total, limit, offset, next }' }, 400: errorResponse('Bad paging parameters') },
+          responses: { 200: { description: '{ jobs, total, limit, offset, next }' }, 400: errorResponse('Bad paging parameters'), 401: errorResponse('Private mode: missing or wrong API key') },
         },
       },
       '/api/v1/jobs/{id}': {
@@ -65,7 +65,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/jobs/{id}/events': {
         get: {
           summary: 'Server-sent events: queued, started, stage, progress, done, failed, cancelled',
-          description: 'Each event has an id; reconnect with Last-Event-ID to resume after it. The stream ends after done, failed or cancelled.',
+          description: 'Each event has an id; reconnect with Last-Event-ID to resume after it. The stream ends after done, failed or cancelled; the stream of a finished job always ends with that event, whatever Last-Event-ID says.',
           parameters: [idParam],
           responses: { 200: { description: 'text/event-stream' }, 404: errorResponse('No such job') },
         },
@@ -81,8 +81,8 @@ export function openApiDocument(): Record<string, unknown> {
         post: { summary: 'Cancel a queued or running job', parameters: [idParam], responses: { 202: jobResponse('Cancelling'), 404: errorResponse('No such job'), 409: errorResponse('Already finished') } },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Readiness: the model is loaded in every worker', responses: { 200: { description: 'ready' }, 503: errorResponse('loading') } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
+      '/readyz': { get: { summary: 'Readiness: the model is loaded in every worker and the data folder can be written', responses: { 200: { description: 'ready' }, 503: errorResponse('NOT_READY: loading; STORAGE_UNAVAILABLE: the data folder cannot be written') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics (private mode: needs the API key)', responses: { 200: { description: 'text/plain' }, 401: errorResponse('Private mode: missing or wrong API key') } } },
     },
     components: {
       schemas: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ViewAgreementSchema } from '../src/pipeline/generation-report.js';
-import { GenerationRequestSchema } from '../src/pipeline/generation-request.js';
+import { GenerationRequestSchema, PromptSchema } from '../src/pipeline/generation-request.js';
 
 /**
  * The API's schemas: requests are validated with them, and the OpenAPI document is generated from
@@ -23,7 +23,7 @@ export type JobOptions = z.infer<typeof JobOptionsSchema>;
 
 export const TextJobRequestSchema = z
   .object({
-    prompt: z.string().max(500).describe('what to make, English or Chinese, e.g. "a red mug" or "一个红色的杯子"'),
+    prompt: PromptSchema,
     options: JobOptionsSchema.optional(),
   })
   .strict();
@@ -57,7 +57,7 @@ export const JobSchema = z.object({
   worker: z.string().optional().describe('the worker that ran it last (Redis mode: host:pid)'),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   timings: z.record(z.string(), z.number()).optional().describe('seconds per stage'),
-  files: z.array(z.string()).optional().describe('output files, once succeeded'),
+  files: z.array(z.string()).optional().describe('output files, once succeeded; a job that failed after diffusion lists views.png'),
   mesh: z.object({ vertices: z.number(), faces: z.number() }).optional(),
   viewAgreement: ViewAgreementSchema
     .optional()
@@ -75,6 +75,20 @@ export interface JobLinks {
 
 /** A job as the API answers it. */
 export type PublicJob = Job & { links: JobLinks };
+
+/**
+ * A `job.json` as read from disk: fields a newer version added (at the top level or in `options`)
+ * are kept and ignored rather than fatal, so rolling back to this version keeps every job. A record
+ * that is unreadable for any other reason (truncated, an unknown state) is quarantined.
+ */
+export const StoredJobSchema = JobSchema.extend({ options: JobOptionsSchema.loose() }).loose();
+
+/** The fields of a stored record that this version does not know (`options.x` for options). */
+export function unknownJobFields(record: Record<string, unknown>): string[] {
+  const top = Object.keys(record).filter((k) => !(k in JobSchema.shape));
+  const options = record.options && typeof record.options === 'object' ? Object.keys(record.options).filter((k) => !(k in JobOptionsSchema.shape)).map((k) => `options.${k}`) : [];
+  return [...top, ...options];
+}
 
 export const ErrorSchema = z.object({
   error: z.object({

@@ -25,10 +25,12 @@ export interface RouteContext {
   writeLimiter: RequestHandler;
   /** Refuses a request without the server's API key (when one is set). */
   requireKey: RequestHandler;
+  /** `requireKey` for reads in private mode; lets everything through otherwise. */
+  requireKeyToRead: RequestHandler;
 }
 
-/** The middleware that guards writes: a per-client rate limit and the API key check. */
-export function writeGuards(o: ServerOptions): Pick<RouteContext, 'writeLimiter' | 'requireKey'> {
+/** The middleware that guards requests: a per-client rate limit for writes, the API key for writes (and for reads in private mode). */
+export function writeGuards(o: ServerOptions): Pick<RouteContext, 'writeLimiter' | 'requireKey' | 'requireKeyToRead'> {
   const writeLimiter = rateLimit({
     windowMs: 60_000,
     limit: o.writeRateLimit,
@@ -41,10 +43,13 @@ export function writeGuards(o: ServerOptions): Pick<RouteContext, 'writeLimiter'
     const header = req.headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     const want = Buffer.from(o.apiKey);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return next(new ApiError(401, 'UNAUTHORIZED', 'this server needs an API key: send Authorization: Bearer <key>'));
+    if (given.length !== want.length || !timingSafeEqual(given, want)) {
+      return next(new ApiError(401, 'UNAUTHORIZED', `this server needs its API key${header ? '; the one sent is wrong' : ''}: send Authorization: Bearer <key> (in the web app: the API key field)`, { 'WWW-Authenticate': 'Bearer' }));
+    }
     next();
   };
-  return { writeLimiter, requireKey };
+  const requireKeyToRead: RequestHandler = o.private ? requireKey : (_req, _res, next) => next();
+  return { writeLimiter, requireKey, requireKeyToRead };
 }
 
 /** The job id in the route's `:id`, or a 400. */

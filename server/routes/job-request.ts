@@ -3,7 +3,9 @@ import multer from 'multer';
 import sharp from 'sharp';
 import { describeError } from '../../src/core/errors.js';
 import { promptTokens } from '../../src/diffusion/multiview-model.js';
-import { refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
+import { findRigProblem } from '../../src/geometry/rig.js';
+import { isEmptyPrompt, refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
+import { VIEWS_TO_3D_DEFAULTS } from '../../src/pipeline/views-to-3d.js';
 import { ApiError } from '../api-error.js';
 import { newJobId } from '../job-store.js';
 import { JobOptionsSchema, MultipartFieldsSchema, TextJobRequestSchema, type Job, type JobOptions } from '../schemas.js';
@@ -31,6 +33,34 @@ async function sniffImage(field: string, file: Express.Multer.File, maxPixels: n
   if (w * h > maxPixels) throw new ApiError(413, 'TOO_LARGE', `${field}: the image is ${w}×${h} pixels, more than the limit of ${maxPixels}`);
   if (w < 16 || h < 16) throw new ApiError(422, 'UNPROCESSABLE', `${field}: the image is ${w}×${h} pixels; give at least 16×16`);
   return meta.format === 'jpeg' ? 'jpg' : meta.format;
+}
+
+/**
+ * Multer's and busboy's errors as the API's: a limit names itself and its value, anything else
+ * about the body (no boundary, a truncated body, a malformed part) is the client's 400.
+ */
+function multipartError(err: unknown, maxViews: number, maxUploadBytes: number): ApiError {
+  const e = err as { code?: string; field?: string; message?: string };
+  const mb = Math.round((maxUploadBytes / 1024 / 1024) * 10) / 10;
+  switch (e?.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new ApiError(413, 'TOO_LARGE', `${e.field ?? 'file'}: upload too large; the limit is ${mb} MB per file`);
+    case 'LIMIT_FILE_COUNT':
+      return new ApiError(400, 'INVALID_REQUEST', `too many files: send one 'image', or 2 to ${maxViews} 'views' (the limit is ${maxViews})`);
+    case 'LIMIT_UNEXPECTED_FILE':
+      return e.field === 'views' || e.field === 'image'
+        ? new ApiError(400, 'INVALID_REQUEST', `too many files in '${e.field}': send one 'image', or 2 to ${maxViews} 'views' (the limit is ${maxViews})`)
+        : new ApiError(400, 'INVALID_REQUEST', `unexpected file field '${String(e.field).slice(0, 40)}': send 'image' or 'views'`);
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) return new ApiError(400, 'INVALID_REQUEST', `multipart: ${e.message ?? e.code}`);
+  return new ApiError(400, 'INVALID_REQUEST', `multipart: the body could not be read (${e?.message ?? 'malformed'}); send multipart/form-data with a boundary and complete parts`);
+}
+
+/** Azimuths and elevations of a views job against the rig's limits; a 400 that names the view. */
+function checkViewAngles(azimuths: number[], elevations: number[]): void {
+  const { distance, fov } = VIEWS_TO_3D_DEFAULTS;
+  const problem = findRigProblem({ views: azimuths.map((azimuth, i) => ({ azimuth, elevation: elevations[i], distance, fov })) });
+  if (problem) throw new ApiError(400, 'INVALID_REQUEST', `${problem.field}s[${problem.view}]: ${problem.message}`);
 }
 
 function numberList(name: string, value: string | undefined, count: number, fallback?: number): number[] {
@@ -86,7 +116,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
     let uploads: { name: string; data: Uint8Array }[] = [];
     if (req.is('application/json')) {
       const body = parseBody(TextJobRequestSchema, await readJson(req, res));
-      if (!body.prompt.trim()) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
+      if (isEmptyPrompt(body.prompt)) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
       try {
         promptTokens(tokenizer, body.prompt, manifest.text.length);
       } catch (err) {
@@ -95,7 +125,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
       refuseViewsOnlyOptions(body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
     } else if (req.is('multipart/form-data')) {
-      await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(multipartError(err, o.maxViews, o.maxUploadBytes)) : resolve())));
       const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
       const fields = parseBody(MultipartFieldsSchema, { ...req.body });
       let jobOptions: JobOptions = {};
@@ -120,7 +150,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
         if (views.length < 2) throw new ApiError(400, 'INVALID_REQUEST', 'views: need at least 2 photos');
         const azimuths = numberList('azimuths', fields.azimuths, views.length);
         const elevations = numberList('elevations', fields.elevations, views.length, 0);
-        if (elevations.some((e) => e <= -90 || e >= 90)) throw new ApiError(400, 'INVALID_REQUEST', 'elevations: each must be between -90 and 90 degrees');
+        checkViewAngles(azimuths, elevations);
         const inputs = [];
         for (const [i, f] of views.entries()) {
           const ext = await sniffImage(`views[${i}]`, f, o.maxPixels);

@@ -6,13 +6,12 @@ import { jobRequestReader } from './job-request.js';
 
 /** Jobs: create, list, read, follow (server-sent events), cancel and delete. */
 export function jobsRouter(ctx: RouteContext): Router {
-  const { options: o, store, service, writeLimiter, requireKey } = ctx;
+  const { store, service, writeLimiter, requireKey, requireKeyToRead } = ctx;
   const readJobRequest = jobRequestReader(ctx);
   const router = Router();
 
   router.post(`${API}/jobs`, writeLimiter, requireKey, async (req, res, next) => {
     try {
-      if ((await store.freeBytes()) < o.minFreeBytes) throw new ApiError(503, 'DISK_FULL', 'the server is nearly out of disk space; try again later', { 'Retry-After': '300' });
       const { job, uploads } = await readJobRequest(req, res);
       const saved = await service.submit(job, uploads);
       res.status(202).location(`${API}/jobs/${job.id}`).json(publicJob(saved));
@@ -21,7 +20,7 @@ export function jobsRouter(ctx: RouteContext): Router {
     }
   });
 
-  router.get(`${API}/jobs`, (req, res, next) => {
+  router.get(`${API}/jobs`, requireKeyToRead, (req, res, next) => {
     try {
       const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
       const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
@@ -34,7 +33,7 @@ export function jobsRouter(ctx: RouteContext): Router {
     }
   });
 
-  router.get(`${API}/jobs/:id`, (req, res, next) => {
+  router.get(`${API}/jobs/:id`, requireKeyToRead, (req, res, next) => {
     try {
       res.json(publicJob(service.require(idParam(req))));
     } catch (err) {
@@ -42,7 +41,7 @@ export function jobsRouter(ctx: RouteContext): Router {
     }
   });
 
-  router.get(`${API}/jobs/:id/events`, (req, res, next) => {
+  router.get(`${API}/jobs/:id/events`, requireKeyToRead, (req, res, next) => {
     let id: string;
     try {
       id = idParam(req);

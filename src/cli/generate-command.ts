@@ -10,7 +10,7 @@ import { imageTo3D } from '../pipeline/image-to-3d.js';
 import { textTo3D } from '../pipeline/text-to-3d.js';
 import type { GenerationResult } from '../pipeline/generation.js';
 import { resolveGenerationOptions } from '../pipeline/generation-options.js';
-import { parseGenerationRequest, type GenerationRequest } from '../pipeline/generation-request.js';
+import { parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
 import type { ReportFields, ViewAgreement } from '../pipeline/generation-report.js';
 import { writeOutputs } from '../pipeline/write-outputs.js';
 import { flagOf } from './flags.js';
@@ -64,7 +64,7 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
 export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
   // Every flag is checked before any work: a bad --faces or --cfg fails here, not after diffusion.
   const request = generationRequest(opts);
-  if (kind === 'text' && !input.trim()) throw new KilnError('INVALID_INPUT', 'text: the prompt is empty; say what to make, e.g. "a red mug"');
+  if (kind === 'text') parsePrompt(input, 'text');
   const image = kind === 'image' ? await readImage(input).catch((err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
   }) : undefined;

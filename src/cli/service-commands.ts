@@ -30,7 +30,10 @@ export function addServiceCommands(program: Command): void {
     .option('--min-free-mb <n>', 'refuse new jobs (503) below this much free disk', positiveNumber, 512)
     .option('--redis <url>', 'queue jobs in Redis (BullMQ) for `kiln worker` processes instead of running them here')
     .option('--model <dir>', 'model folder (default: the embedded model)')
-    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; redis?: string; model?: string }) => {
+    .option('--private', 'the API key (KILN_API_KEY) also guards reads: jobs, files, event streams, /metrics (default: reads are public)')
+    .option('--https', 'the service is reached over HTTPS (a TLS proxy in front): always send HSTS and upgrade-insecure-requests')
+    .option('--trust-proxy <value>', "trust X-Forwarded-* from these proxies: 'loopback', a hop count, addresses or subnets (default: none)")
+    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; redis?: string; model?: string; private?: boolean; https?: boolean; trustProxy?: string }) => {
       const { createKilnServer } = await import('../../server/app.js');
       const server = await createKilnServer({
         port: opts.port,
@@ -44,9 +47,12 @@ export function addServiceCommands(program: Command): void {
         minFreeBytes: Math.round(opts.minFreeMb * 1024 * 1024),
         redis: opts.redis,
         modelDir: opts.model,
+        private: opts.private || undefined,
+        https: opts.https || undefined,
+        trustProxy: opts.trustProxy,
       });
       const port = await server.listen();
-      process.stdout.write(`kiln: serving on http://${opts.host}:${port} (API docs at /api/docs, data in ${resolve(opts.data)}${opts.redis ? `, jobs in ${opts.redis}` : ''})\n`);
+      process.stdout.write(`kiln: serving on http://${opts.host}:${port} (API docs at /api/docs, data in ${resolve(opts.data)}${opts.redis ? `, jobs in ${opts.redis}` : ''}${server.access})\n`);
       await untilSignal('kiln: shutting down; running jobs will resume on the next start', () => server.close());
     });
 

@@ -3,6 +3,7 @@ import { KilnError } from '../core/errors.js';
 import { readImage } from '../core/image.js';
 import { parseFormats } from '../export/formats.js';
 import { resolveViewsOptions } from '../pipeline/generation-options.js';
+import { findRigProblem } from '../geometry/rig.js';
 import { viewsTo3D, type PhotoView } from '../pipeline/views-to-3d.js';
 import { flagOf } from './flags.js';
 import { ensureWritableFolder, produceAndWrite, type OutputCommandOptions } from './generate-command.js';
@@ -37,6 +38,12 @@ export async function runViewsCommand(images: string[], opts: ViewsCommandOption
   }
   const elevations = opts.elevations ?? images.map(() => 0);
   if (elevations.length !== images.length) throw new KilnError('INVALID_INPUT', `views: ${images.length} images but ${elevations.length} elevations`);
+  // Angles, distance and field of view against the rig's limits before any image is read.
+  const problem = findRigProblem({ views: images.map((_, i) => ({ azimuth: opts.azimuths[i], elevation: elevations[i], distance: opts.distance, fov: opts.fov })) });
+  if (problem) {
+    const flag = problem.field === 'distance' || problem.field === 'fov' ? `--${problem.field}` : `--${problem.field}s (view ${problem.view})`;
+    throw new KilnError('INVALID_INPUT', `views: ${flag}: ${problem.message}`);
+  }
   const photos: PhotoView[] = [];
   for (const [i, path] of images.entries()) {
     const image = await readImage(path).catch((err: unknown) => {

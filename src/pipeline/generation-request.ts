@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KilnError } from '../core/errors.js';
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../diffusion/guidance.js';
 import { OUTPUT_FORMATS } from '../export/formats.js';
+import { describeControlCharacter } from '../text/control-characters.js';
 
 /**
  * A request for one generation (image → 3D, text → 3D or photos around an object) in the words people use: the CLI's flags,
@@ -54,4 +55,38 @@ export const VIEWS_ONLY_FIELDS = ['force', 'supportPlane'] as const;
 export function refuseViewsOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
   const field = VIEWS_ONLY_FIELDS.find((f) => request[f] !== undefined);
   if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for photos around an object (views jobs)`);
+}
+
+/** The longest prompt taken (the text encoder reads far fewer tokens; more is never read anyway). */
+export const MAX_PROMPT_LENGTH = 500;
+
+/**
+ * A text → 3D prompt as the CLI, the API and the web form send it: plain text up to
+ * {@link MAX_PROMPT_LENGTH} characters. Control characters (NUL, terminal escapes) are refused, not
+ * stripped: a prompt is stored, listed and printed back, and what is kept is what was sent.
+ */
+export const PromptSchema = z
+  .string()
+  .max(MAX_PROMPT_LENGTH, { error: `must be at most ${MAX_PROMPT_LENGTH} characters` })
+  .superRefine((text, ctx) => {
+    const why = describeControlCharacter(text);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  })
+  .describe('what to make, English or Chinese, e.g. "a red mug" or "一个红色的杯子"; plain text (no control characters)');
+
+/** Whether a prompt says nothing (the API answers `EMPTY_PROMPT`, the CLI names its argument). */
+export function isEmptyPrompt(text: string): boolean {
+  return !text.trim();
+}
+
+/**
+ * Validates a prompt before any work (the CLI's path; the API reads it through `PromptSchema` in
+ * its request schema): empty, too long or with control characters is a `KilnError` (`INVALID_INPUT`)
+ * named `name`. Returns the prompt trimmed, as it is stored and generated from.
+ */
+export function parsePrompt(text: string, name = 'prompt'): string {
+  if (isEmptyPrompt(text)) throw new KilnError('INVALID_INPUT', `${name}: the prompt is empty; say what to make, e.g. "a red mug"`);
+  const r = PromptSchema.safeParse(text);
+  if (!r.success) throw new KilnError('INVALID_INPUT', `${name}: the prompt ${r.error.issues[0].message}`);
+  return text.trim();
 }

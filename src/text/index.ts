@@ -1,1 +1,2 @@
 export * from './tokenizer.js';
+export { describeControlCharacter, findControlCharacter } from './control-characters.js';

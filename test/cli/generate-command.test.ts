@@ -75,6 +75,7 @@ describe('kiln image / text', () => {
     expectOneLineError(kiln('image', notImage, '-o', join(dir, 'o2')), /not a readable image/);
     expectOneLineError(kiln('text', '   ', '-o', join(dir, 'o3')), /prompt is empty/);
     expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /knows none of the words/);
+    expectOneLineError(kiln('text', 'a red mug\u001b[2J', '-o', join(dir, 'o5')), /control character \(U\+001B/);
     expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
     expectOneLineError(kiln('text', 'a red mug', '--format', 'fbx'), /unknown output format/);
     expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg: must be one of/);

@@ -101,6 +101,19 @@ describe('kiln views', () => {
     const wrongCount = kiln('views', ...paths, '--azimuths', '0,90', '--out', out);
     expect(wrongCount.code).toBe(1);
     expect(wrongCount.stderr).toMatch(/^kiln: views: 4 images but 2 azimuths/);
+    // Angles, distance and field of view that cannot frame the object: refused by name, before any work.
+    for (const [args, message] of [
+      [['--azimuths', '1e300,90,180,270'], /--azimuths \(view 0\)/],
+      [['--azimuths', '0,90,180,270', '--elevations', '0,0,95,0'], /--elevations \(view 2\)/],
+      [['--azimuths', '0,90,180,270', '--distance', '0.5'], /--distance/],
+      [['--azimuths', '0,90,180,270', '--distance', '3', '--fov', '5'], /does not frame the object/],
+    ] as [string[], RegExp][]) {
+      const r = kiln('views', ...paths, ...args, '--out', join(dir, 'bad-angles'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(dir, 'bad-angles'))).toBe(false);
     // A photo without alpha has its background removed; one with nothing to separate is refused.
     const { createImage } = await import('../../src/core/image.js');
     const { createRng } = await import('../../src/core/rng.js');

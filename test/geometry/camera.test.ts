@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { intrinsics, lookAtCamera, orbitCamera, pixelRay, projectPoint, projectionMatrix, worldToCamera } from '../../src/geometry/camera.js';
-import { DEFAULT_RIG, parseViewRig, rigCameras } from '../../src/geometry/rig.js';
+import { DEFAULT_RIG, ORBIT_LIMITS, findRigProblem, parseViewRig, rigCameras } from '../../src/geometry/rig.js';
 import { transformPoint, type Vec3 } from '../../src/geometry/mat4.js';
 
 describe('camera convention', () => {
@@ -84,5 +84,20 @@ describe('view rig', () => {
     expect(() => parseViewRig({ views: [] })).toThrow(/views/);
     expect(() => parseViewRig({ views: [{ azimuth: '0', elevation: 0, distance: 2, fov: 30 }] })).toThrow(/azimuth/);
     expect(parseViewRig({ views: [{ azimuth: 0, elevation: 0, distance: 2, fov: 30 }] }).views).toHaveLength(1);
+  });
+
+  test('findRigProblem: absurd angles, a camera inside the object and a view that cannot frame it, by view and field', () => {
+    const view = (o: Partial<{ azimuth: number; elevation: number; distance: number; fov: number }>) => ({ azimuth: 0, elevation: 0, distance: 3, fov: 30, ...o });
+    expect(findRigProblem({ views: [view({}), view({ azimuth: 90 })] })).toBeUndefined();
+    expect(findRigProblem({ views: DEFAULT_RIG.views })).toBeUndefined();
+    expect(findRigProblem({ views: [view({}), view({ azimuth: 1e300 })] })).toMatchObject({ view: 1, field: 'azimuth', at: 'views.1.azimuth' });
+    expect(findRigProblem({ views: [view({ elevation: 90 })] })).toMatchObject({ view: 0, field: 'elevation' });
+    expect(findRigProblem({ views: [view({ distance: ORBIT_LIMITS.minDistance })] })).toMatchObject({ field: 'distance', message: expect.stringMatching(/outside the object/) });
+    // Each value legal on its own, but together the object is a speck (3 % of the frame) or cut off (315 %).
+    expect(findRigProblem({ views: [view({ distance: 100, fov: 20 })] })).toMatchObject({ field: 'distance', message: expect.stringMatching(/does not frame the object/) });
+    expect(findRigProblem({ views: [view({ distance: 0.9, fov: 20 })] })).toMatchObject({ field: 'distance', message: expect.stringMatching(/does not frame/) });
+    expect(findRigProblem({ views: [view({ fov: 170 })] })).toMatchObject({ field: 'fov' });
+    expect(findRigProblem({ views: [] })).toMatchObject({ at: 'views', view: undefined });
+    expect(findRigProblem(null)).toMatchObject({ at: 'rig' });
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { GUIDANCE_PRESETS } from '../../src/diffusion/guidance.js';
 import { loadModelManifest, defaultModelDir } from '../../src/diffusion/model-manifest.js';
 import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, resolveViewsOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
-import { GenerationRequestSchema, MIN_FACE_BUDGET, parseGenerationRequest } from '../../src/pipeline/generation-request.js';
+import { GenerationRequestSchema, MAX_PROMPT_LENGTH, MIN_FACE_BUDGET, PromptSchema, parseGenerationRequest, parsePrompt } from '../../src/pipeline/generation-request.js';
+import { TextJobRequestSchema } from '../../server/schemas.js';
 
 // A model whose defaults differ from kiln's own, so that every default can be traced to its source.
 const MODEL: ModelDefaults = { sampler: { steps: 31, solver: 'heun' }, guidance: { preset: 'adaptive', scale: 4.5 } };
@@ -65,5 +66,28 @@ describe('resolveViewsOptions', () => {
   test('image and text generations refuse the fields only photos use, instead of ignoring them', () => {
     expect(() => resolveGenerationOptions({ force: true }, MODEL)).toThrow(/^force: only for photos around an object/);
     expect(() => resolveGenerationOptions({ supportPlane: false }, MODEL)).toThrow(/^supportPlane: only for photos around an object/);
+  });
+});
+
+describe('parsePrompt and PromptSchema', () => {
+  test('a plain prompt in English or Chinese passes, trimmed; tab and line feed are text', () => {
+    expect(parsePrompt('  a red mug\n')).toBe('a red mug');
+    expect(parsePrompt('一个红色的杯子')).toBe('一个红色的杯子');
+    expect(parsePrompt('a red\tmug')).toBe('a red\tmug');
+    expect(parsePrompt('x'.repeat(MAX_PROMPT_LENGTH))).toHaveLength(MAX_PROMPT_LENGTH);
+  });
+
+  test('empty, too long, or with control characters is refused, naming the field and the character', () => {
+    expect(() => parsePrompt('   ', 'text')).toThrow(/^text: the prompt is empty/);
+    expect(() => parsePrompt('x'.repeat(MAX_PROMPT_LENGTH + 1))).toThrow(new RegExp(`at most ${MAX_PROMPT_LENGTH} characters`));
+    expect(() => parsePrompt('a red mug\u0000')).toThrow(/control character \(U\+0000, character 10\)/);
+    expect(() => parsePrompt('\u001b[2Ja mug')).toThrow(/U\+001B/);
+    expect(() => parsePrompt('a mug\u009b')).toThrow(/U\+009B/);
+  });
+
+  test('the API reads its prompt through the same schema', () => {
+    expect(TextJobRequestSchema.shape.prompt).toBe(PromptSchema);
+    expect(TextJobRequestSchema.safeParse({ prompt: 'a mug\u0007' }).success).toBe(false);
+    expect(TextJobRequestSchema.safeParse({ prompt: 'a mug' }).success).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { validateGlb } from '../../src/export/validate-glb.js';
@@ -34,8 +34,8 @@ async function json(res: Response): Promise<any> {
 }
 
 /** Reads a job's event stream until it ends; returns the events. */
-async function events(url: string, lastEventId?: number): Promise<{ id: number; type: string; data: any }[]> {
-  const res = await fetch(url, { headers: lastEventId ? { 'Last-Event-ID': String(lastEventId) } : {} });
+async function events(url: string, lastEventId?: number, headers: Record<string, string> = {}): Promise<{ id: number; type: string; data: any }[]> {
+  const res = await fetch(url, { headers: { ...headers, ...(lastEventId ? { 'Last-Event-ID': String(lastEventId) } : {}) } });
   expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   const text = await res.text();
   return text
@@ -45,6 +45,17 @@ async function events(url: string, lastEventId?: number): Promise<{ id: number; 
       const field = (k: string) => block.split('\n').find((l) => l.startsWith(`${k}: `))!.slice(k.length + 2);
       return { id: Number(field('id')), type: field('event'), data: JSON.parse(field('data')) };
     });
+}
+
+/** Waits until a job has finished, reading it with the given headers (an API key). */
+async function waitForWithKey(url: string, headers: Record<string, string>, timeoutMs = 90000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await json(await fetch(url, { headers }));
+    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
+    if (Date.now() > deadline) throw new Error(`job still ${job.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function waitFor(url: string, states: string[], timeoutMs = 60000): Promise<any> {
@@ -96,6 +107,8 @@ describe('kiln serve', () => {
     // Resuming after an event replays only what came after it.
     const resumed = await events(`${s.url}${job.links.events}`, ids.at(-2));
     expect(resumed.map((e) => e.id)).toEqual([ids.at(-1)]);
+    // Resuming after the last event (or from a foreign id) still ends with the outcome.
+    for (const last of [ids.at(-1)!, ids.at(-1)! + 50]) expect((await events(`${s.url}${job.links.events}`, last)).map((e) => e.type)).toEqual(['done']);
 
     const done = await json(await fetch(`${s.url}/api/v1/jobs/${job.id}`));
     expect(done.state).toBe('succeeded');
@@ -219,6 +232,109 @@ describe('kiln serve', () => {
     await s.stop();
   });
 
+  test('malformed multipart, views beyond the limit, absurd angles, control characters and charsets: 4xx with the right code', async () => {
+    const s = await serve(tempDir());
+    const post = (body: string | FormData | Uint8Array, headers: Record<string, string> = {}) => fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body, headers });
+    const expectError = async (res: Promise<Response>, status: number, code: string, message?: RegExp) => {
+      const r = await res;
+      const body = await json(r);
+      expect([r.status, body.error.code]).toEqual([status, code]);
+      if (message) expect(body.error.message).toMatch(message);
+    };
+    // Multipart without a boundary, and a body cut off in the middle of a part.
+    await expectError(post('image=x', { 'content-type': 'multipart/form-data' }), 400, 'INVALID_REQUEST', /multipart/);
+    const whole = new Response(imageForm(SAMPLE));
+    const type = whole.headers.get('content-type')!;
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    await expectError(post(bytes.slice(0, 400), { 'content-type': type }), 400, 'INVALID_REQUEST', /multipart/);
+    // 13 views: the answer names the limit.
+    const many = new FormData();
+    for (let i = 0; i < 13; i++) many.append('views', new Blob([SAMPLE]), `v${i}.png`);
+    many.append('azimuths', Array.from({ length: 13 }, (_, i) => i * 27).join(','));
+    await expectError(post(many), 400, 'INVALID_REQUEST', /12/);
+    // Angles: finite and in range, named by view.
+    const views = (azimuths: string, elevations?: string) => {
+      const f = new FormData();
+      f.append('views', new Blob([SAMPLE]), 'a.png');
+      f.append('views', new Blob([SAMPLE]), 'b.png');
+      f.append('azimuths', azimuths);
+      if (elevations) f.append('elevations', elevations);
+      return f;
+    };
+    await expectError(post(views('1e300,90')), 400, 'INVALID_REQUEST', /azimuths\[0\]/);
+    await expectError(post(views('0,Infinity')), 400, 'INVALID_REQUEST', /azimuths/);
+    await expectError(post(views('0,90', '10,90')), 400, 'INVALID_REQUEST', /elevations\[1\]/);
+    // Prompts: NUL and terminal escapes are refused, not stored.
+    const prompt = (p: string) => post(JSON.stringify({ prompt: p }), { 'content-type': 'application/json' });
+    await expectError(prompt('a red mug\u0000'), 400, 'INVALID_REQUEST', /control character \(U\+0000/);
+    await expectError(prompt('\u001b[31ma red mug\u001b[0m'), 400, 'INVALID_REQUEST', /U\+001B/);
+    // 415 always goes with UNSUPPORTED_MEDIA_TYPE, as the docs say.
+    await expectError(post('{"prompt":"a red mug"}', { 'content-type': 'application/json; charset=latin1' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect((await json(await fetch(`${s.url}/api/v1/jobs`))).total).toBe(0);
+    await s.stop();
+  });
+
+  test('a data folder removed under a running server: client errors stay 4xx, storing a job is 503 STORAGE_UNAVAILABLE, /readyz says so', async () => {
+    const data = tempDir();
+    const s = await serve(data);
+    expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+    rmSync(data, { recursive: true, force: true });
+    const post = (body: unknown) => fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const empty = await post({ prompt: '' });
+    expect([empty.status, (await json(empty)).error.code]).toEqual([400, 'EMPTY_PROMPT']);
+    const refused = await post({ prompt: 'a red mug' });
+    expect([refused.status, (await json(refused)).error.code]).toEqual([503, 'STORAGE_UNAVAILABLE']);
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    const ready = await fetch(`${s.url}/readyz`);
+    expect([ready.status, (await json(ready)).error.code]).toEqual([503, 'STORAGE_UNAVAILABLE']);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    // Nothing was recreated behind the operator's back.
+    expect(existsSync(data)).toBe(false);
+    await s.stop();
+  });
+
+  test('private mode: the API key guards reads, files, events and /metrics; health, docs and the page stay open; HSTS and upgrade-insecure-requests only over HTTPS', async () => {
+    // Private mode without a key cannot start.
+    await expect(serve(tempDir(), ['--private'], { KILN_API_KEY: '' })).rejects.toThrow(/private mode needs an API key/);
+
+    const s = await serve(tempDir(), ['--private', '--trust-proxy', 'loopback'], { KILN_API_KEY: 'sesame' });
+    const key = { authorization: 'Bearer sesame' };
+    const created = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'a red mug', options: { fast: true } }) });
+    expect(created.status).toBe(202);
+    const job = await json(created);
+    for (const path of ['/api/v1/jobs', `/api/v1/jobs/${job.id}`, `/api/v1/jobs/${job.id}/events`, `/api/v1/jobs/${job.id}/files/model.glb`, '/metrics']) {
+      const open = await fetch(`${s.url}${path}`);
+      expect([path, open.status]).toEqual([path, 401]);
+      expect((await json(open)).error.code).toBe('UNAUTHORIZED');
+      expect(open.headers.get('www-authenticate')).toBe('Bearer');
+      expect([path, (await fetch(`${s.url}${path}`, { headers: { authorization: 'Bearer nope' } })).status]).toEqual([path, 401]);
+    }
+    const done = await waitForWithKey(`${s.url}/api/v1/jobs/${job.id}`, key);
+    expect((await events(`${s.url}/api/v1/jobs/${job.id}/events`, undefined, key)).at(-1)!.type).toMatch(/done|failed/);
+    if (done.state === 'succeeded') expect((await fetch(`${s.url}${done.links.files['model.glb']}`, { headers: key })).status).toBe(200);
+    expect((await fetch(`${s.url}/metrics`, { headers: key })).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/api/docs', '/api/openapi.json', '/']) expect([path, (await fetch(`${s.url}${path}`)).status]).toEqual([path, 200]);
+
+    // Plain HTTP: no HSTS, no upgrade-insecure-requests (they would break the page on a LAN address).
+    const plain = await fetch(`${s.url}/`);
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+    expect(plain.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
+    // Forwarded as https by a trusted proxy (loopback here): both.
+    const proxied = await fetch(`${s.url}/`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect(proxied.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    expect(proxied.headers.get('content-security-policy')).toMatch(/upgrade-insecure-requests/);
+    await s.stop();
+
+    // --https: always both; and by default (no --private) reads are public.
+    const t = await serve(tempDir(), ['--https']);
+    const always = await fetch(`${t.url}/`);
+    expect(always.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    expect(always.headers.get('content-security-policy')).toMatch(/upgrade-insecure-requests/);
+    expect((await fetch(`${t.url}/api/v1/jobs`)).status).toBe(200);
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+    await t.stop();
+  });
+
   test('request logs: one line per request with its id and status, and never the API key', async () => {
     const s = await serve(tempDir(), [], { KILN_API_KEY: 'sesame-secret', KILN_LOG_LEVEL: 'info' });
     const r = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', headers: { authorization: 'Bearer sesame-secret', 'content-type': 'application/json', 'x-request-id': 'req-log-check' }, body: JSON.stringify({ prompt: '' }) });
@@ -280,6 +396,56 @@ describe('kiln serve', () => {
     // Reads are not limited.
     expect((await fetch(`${s.url}/api/v1/jobs`)).status).toBe(200);
     await s.stop();
+  });
+
+  test('unreadable job records are quarantined, never deleted; newer fields are tolerated; a finished job\'s stream always ends with its outcome', async () => {
+    const data = tempDir();
+    const record = (id: string, extra: object = {}) => ({ id, kind: 'text', state: 'succeeded', createdAt: new Date().toISOString(), finishedAt: new Date().toISOString(), progress: 1, prompt: 'a red mug', options: {}, attempts: 1, files: ['model.stl'], ...extra });
+    const put = (id: string, jobJson: string | undefined, output = true) => {
+      mkdirSync(join(data, 'jobs', id, 'out'), { recursive: true });
+      if (output) writeFileSync(join(data, 'jobs', id, 'out', 'model.stl'), 'solid x\nendsolid x\n');
+      if (jobJson !== undefined) writeFileSync(join(data, 'jobs', id, 'job.json'), jobJson);
+    };
+    const good = 'mwt00001-00000001', newer = 'mwt00002-00000002', truncated = 'mwt00003-00000003', empty = 'mwt00004-00000004';
+    const badState = 'mwt00005-00000005', noRecord = 'mwt00006-00000006', interrupted = 'mwt00007-00000007';
+    put(good, JSON.stringify(record(good)));
+    // What a newer version might write: an option and a field this version does not know.
+    put(newer, JSON.stringify(record(newer, { options: { seed: 3, lighting: 'studio' }, owner: 'someone' })));
+    put(truncated, JSON.stringify(record(truncated)).slice(0, 40));
+    put(empty, '');
+    put(badState, JSON.stringify(record(badState, { state: 'paused' })));
+    put(noRecord, undefined);
+    mkdirSync(join(data, 'jobs', interrupted, 'input'), { recursive: true });
+    writeFileSync(join(data, 'jobs', interrupted, 'input', 'image.png'), SAMPLE);
+
+    const s = await serve(data);
+    const list = await json(await fetch(`${s.url}/api/v1/jobs`));
+    expect(list.jobs.map((j: any) => j.id).sort()).toEqual([good, newer]);
+    expect((await fetch(`${s.url}/api/v1/jobs/${newer}/files/model.stl`)).status).toBe(200);
+    // Nothing deleted: each unreadable folder is in quarantine/, outputs included, with its reason.
+    const quarantined = readdirSync(join(data, 'quarantine')).sort();
+    expect(quarantined).toEqual([truncated, empty, badState, noRecord].sort());
+    for (const id of quarantined) {
+      expect(existsSync(join(data, 'quarantine', id, 'out', 'model.stl'))).toBe(true);
+      expect(readFileSync(join(data, 'quarantine', id, 'quarantine-reason.txt'), 'utf8')).toMatch(/job\.json/);
+    }
+    expect(readFileSync(join(data, 'quarantine', badState, 'quarantine-reason.txt'), 'utf8')).toMatch(/state/);
+    expect(readFileSync(join(data, 'quarantine', empty, 'quarantine-reason.txt'), 'utf8')).toMatch(/not valid JSON/);
+    // The interrupted submission (no record, no outputs) was never acknowledged: it is removed.
+    expect(readdirSync(join(data, 'jobs')).sort()).toEqual([good, newer]);
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/^kiln_jobs_quarantined 4$/m);
+
+    // A job finished before this start has no event log: its stream is its outcome, whatever
+    // Last-Event-ID the client resumes from (a stale id used to give an empty stream forever).
+    for (const last of [undefined, 1, 7, 1000]) {
+      const evs = await events(`${s.url}/api/v1/jobs/${good}/events`, last);
+      expect(evs.length).toBeGreaterThanOrEqual(1);
+      expect(evs.at(-1)!.type).toBe('done');
+      expect(evs.at(-1)!.data.files).toEqual(['model.stl']);
+    }
+    await s.stop();
+    // The tolerated record is still the newer version's, fields and all.
+    expect(JSON.parse(readFileSync(join(data, 'jobs', newer, 'job.json'), 'utf8')).options.lighting).toBe('studio');
   });
 
   test('a server killed with a job in flight re-runs it after the restart: nothing lost, nothing stuck', async () => {

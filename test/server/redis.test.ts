@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { describeIfInstalled } from '../helpers/requires.js';
 import { serve, type RunningServer } from '../helpers/serve.js';
 
 // Scale-out mode for real: a redis-server of the test's own, `kiln serve --redis` and `kiln worker`
@@ -11,8 +12,7 @@ import { serve, type RunningServer } from '../helpers/serve.js';
 
 const REDIS = '/usr/bin/redis-server';
 const available = existsSync(REDIS);
-if (!available && process.env.CI) throw new Error(`${REDIS} not found: .ci/run installs Debian's redis-server`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeIfInstalled(REDIS, 'redis-server');
 
 const children: ChildProcess[] = [];
 const servers: RunningServer[] = [];

@@ -5,6 +5,7 @@
 import type { GenerationRequest } from '../../src/pipeline/generation-request.js';
 import type { PublicJob } from '../../server/schemas.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../src/export/formats.js';
+import { apiKey, authHeaders } from './api-key.js';
 
 export type Job = PublicJob;
 
@@ -14,17 +15,47 @@ export type JobOptions = GenerationRequest;
 /** Views jobs: each photo's silhouette IoU against the model at its angles (as in report.json). */
 export type { ViewAgreement } from '../../src/pipeline/generation-report.js';
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
+/** Fired on `window` when the server refuses a request for want of the right API key. */
+export const NEEDS_KEY_EVENT = 'kiln:needs-key';
+
+/** What the page says for a 401: where to put the key, not which header to send. */
+export function keyMessage(): string {
+  return apiKey() ? 'The server refused this API key. Check it under “API key” above.' : 'This server needs its API key: enter it under “API key” above.';
+}
+
+/** fetch with the stored API key; a 401 becomes an `Error` that says where the key goes. */
+export async function authorizedFetch(url: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers: { ...authHeaders(), ...(init.headers as Record<string, string> | undefined) } });
   } catch {
     throw new Error('The server cannot be reached. Is it running?');
   }
+  if (res.status === 401) {
+    window.dispatchEvent(new Event(NEEDS_KEY_EVENT));
+    throw new Error(keyMessage());
+  }
+  return res;
+}
+
+async function call<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await authorizedFetch(url, init);
   if (res.status === 204) return undefined as T;
   const body = await res.json().catch(() => undefined);
   if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
   return body as T;
+}
+
+/**
+ * A URL an <img> or a download link can use for one of a job's files. Without a key, the file's own
+ * URL; with one, the file fetched with the key into a blob: URL (an <img> cannot send headers),
+ * which the caller revokes when done.
+ */
+export async function fileUrl(url: string): Promise<string> {
+  if (!apiKey()) return url;
+  const res = await authorizedFetch(url);
+  if (!res.ok) throw new Error(`The server answered ${res.status}.`);
+  return URL.createObjectURL(await res.blob());
 }
 
 /** The page asks for every format, so each has a download link. */

@@ -1,6 +1,8 @@
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
 import { OUTPUT_FILES } from '../../src/export/formats.js';
-import { cancelJob, deleteJob, getJob, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
+import { NEEDS_KEY_EVENT, authorizedFetch, cancelJob, deleteJob, fileUrl, getJob, keyMessage, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
+import { apiKey, authHeaders, setApiKey } from './api-key.js';
+import { openEventStream, type EventStream } from './event-stream.js';
 import { ModelViewer, type ViewMode } from './viewer.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,10 +33,12 @@ const ui = {
   downloads: $('downloads'),
   gallery: $<HTMLUListElement>('gallery-list'),
   more: $<HTMLButtonElement>('more'),
+  access: $<HTMLDetailsElement>('access'),
+  key: $<HTMLInputElement>('api-key'),
 };
 
 let chosen: File | undefined;
-let events: EventSource | undefined;
+let events: EventStream | undefined;
 let viewer: ModelViewer | undefined;
 let ticker: number | undefined;
 let galleryOffset = 0;
@@ -60,24 +64,81 @@ function options(): JobOptions {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !Number.isNaN(v))) as JobOptions;
 }
 
+/**
+ * Shows one of a job's images (with the API key when one is set); an image that cannot be had
+ * (gone, refused) is hidden rather than shown broken.
+ */
+async function showImage(img: HTMLImageElement, url: string): Promise<void> {
+  try {
+    const src = await fileUrl(url);
+    if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+    img.src = src;
+    img.hidden = false;
+  } catch {
+    img.hidden = true;
+    img.removeAttribute('src');
+  }
+}
+
+// --- Access: the API key, kept in this browser --------------------------------------------------
+
+ui.key.value = apiKey();
+ui.key.addEventListener('change', () => {
+  setApiKey(ui.key.value.trim());
+  showError(undefined);
+  void refreshGallery();
+  void route();
+});
+window.addEventListener(NEEDS_KEY_EVENT, () => {
+  ui.access.open = true;
+});
+
 // --- Create: photo (drop, pick, paste) or prompt -------------------------------------------------
 
-function choose(file: File | undefined): void {
+const DROP_PROMPT = [...ui.dropText.childNodes].map((n) => n.cloneNode(true));
+
+/** Forgets the chosen photo: no preview, nothing to submit. */
+function unchoose(): void {
+  chosen = undefined;
+  if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
+  ui.dropPreview.removeAttribute('src');
+  ui.dropPreview.hidden = true;
+  ui.dropText.replaceChildren(...DROP_PROMPT.map((n) => n.cloneNode(true)));
+  ui.imageSubmit.disabled = true;
+}
+
+/**
+ * Takes a photo only once the browser has decoded it: a file's type comes from its name, so a text
+ * file named `.png` would otherwise show a broken preview and go to the server.
+ */
+async function choose(file: File | undefined): Promise<void> {
   if (!file) return;
-  if (!file.type.startsWith('image/')) {
-    showError(`${file.name || 'That file'} is not an image. Choose a PNG, JPEG or WebP photo.`);
-    return;
+  const name = file.name || 'The pasted file';
+  const refuse = () => {
+    unchoose();
+    showError(`${name} is not a readable image. Choose a PNG, JPEG or WebP photo.`);
+  };
+  if (!file.type.startsWith('image/')) return refuse();
+  const url = URL.createObjectURL(file);
+  const probe = new Image();
+  probe.src = url;
+  try {
+    await probe.decode();
+  } catch {
+    URL.revokeObjectURL(url);
+    return refuse();
   }
   showError(undefined);
+  if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
   chosen = file;
-  ui.dropPreview.src = URL.createObjectURL(file);
+  ui.dropPreview.src = url;
   ui.dropPreview.alt = `Preview of ${file.name || 'the pasted image'}`;
   ui.dropPreview.hidden = false;
   ui.dropText.textContent = file.name || 'pasted image';
   ui.imageSubmit.disabled = false;
 }
 
-ui.file.addEventListener('change', () => choose(ui.file.files?.[0]));
+ui.file.addEventListener('change', () => void choose(ui.file.files?.[0]));
 ui.drop.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
@@ -92,11 +153,11 @@ ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
 ui.drop.addEventListener('drop', (e) => {
   e.preventDefault();
   ui.drop.classList.remove('over');
-  choose(e.dataTransfer?.files[0]);
+  void choose(e.dataTransfer?.files[0]);
 });
 document.addEventListener('paste', (e) => {
   const item = [...(e.clipboardData?.items ?? [])].find((i) => i.type.startsWith('image/'));
-  if (item) choose(item.getAsFile() ?? undefined);
+  if (item) void choose(item.getAsFile() ?? undefined);
 });
 
 ui.imageForm.addEventListener('submit', async (e) => {
@@ -109,7 +170,7 @@ ui.imageForm.addEventListener('submit', async (e) => {
   } catch (err) {
     showError((err as Error).message);
   } finally {
-    ui.imageSubmit.disabled = false;
+    ui.imageSubmit.disabled = !chosen;
   }
 });
 
@@ -207,18 +268,10 @@ function openJob(job: Job, push = true): void {
   };
   update(job.stage, job.progress);
   ticker = window.setInterval(tick, 500);
-  const source = new EventSource(job.links.events);
-  events = source;
-  const on = (type: string, f: (data: any) => void) => source.addEventListener(type, (e) => f(JSON.parse((e as MessageEvent).data)));
-  on('queued', (d) => (ui.stage.textContent = `${STAGE_NAMES.queued} (position ${d.position})`));
-  on('started', () => (started = Date.now()));
-  on('stage', (d) => update(d.stage, d.progress));
-  on('progress', (d) => update(d.stage, d.progress));
-  on('views', (d) => {
-    ui.views.src = `${d.url}?t=${Date.now()}`;
-    ui.views.hidden = false;
-  });
+  let finished = false;
   const finish = async () => {
+    if (finished) return;
+    finished = true;
     source.close();
     window.clearInterval(ticker);
     const final = await getJob(job.id).catch((err: Error) => {
@@ -230,12 +283,29 @@ function openJob(job: Job, push = true): void {
     else showEnd(final);
     void refreshGallery();
   };
-  for (const type of ['done', 'failed', 'cancelled']) source.addEventListener(type, () => void finish());
-  source.onerror = () => {
-    // The browser reconnects on its own (with Last-Event-ID); a job that ended while we were away is
-    // picked up by asking for it.
-    void getJob(job.id).then((j) => { if (['succeeded', 'failed', 'cancelled'].includes(j.state)) void finish(); }, () => undefined);
+  // Read with fetch, not EventSource, so that the API key goes with it. The stream reconnects on its
+  // own (with Last-Event-ID); a job that ended while we were away is picked up by asking for it.
+  const handlers: Record<string, (d: any) => void> = {
+    queued: (d) => (ui.stage.textContent = `${STAGE_NAMES.queued} (position ${d.position})`),
+    started: () => (started = Date.now()),
+    stage: (d) => update(d.stage, d.progress),
+    progress: (d) => update(d.stage, d.progress),
+    views: (d) => void showImage(ui.views, apiKey() ? d.url : `${d.url}?t=${Date.now()}`),
+    done: () => void finish(),
+    failed: () => void finish(),
+    cancelled: () => void finish(),
   };
+  const source = openEventStream(job.links.events, {
+    headers: authHeaders,
+    terminal: ['done', 'failed', 'cancelled'],
+    onEvent: (e) => handlers[e.type]?.(e.data),
+    onError: (status, message) => {
+      if (status === 401) window.dispatchEvent(new Event(NEEDS_KEY_EVENT));
+      showError(status === 401 ? keyMessage() : message);
+    },
+    onDisconnect: () => void getJob(job.id).then((j) => { if (['succeeded', 'failed', 'cancelled'].includes(j.state)) void finish(); }, () => undefined),
+  });
+  events = source;
   ui.cancel.onclick = async () => {
     ui.cancel.disabled = true;
     try {
@@ -253,8 +323,16 @@ function showEnd(job: Job): void {
   ui.bar.value = 0;
   ui.times.textContent = '';
   ui.stage.textContent = job.state === 'cancelled' ? 'Cancelled.' : 'It did not work.';
-  if (job.state === 'failed') showError(job.error?.message ?? 'The generation failed.');
+  if (job.state === 'failed') {
+    showError(job.error?.message ?? 'The generation failed.');
+    // What the model imagined, when it got that far.
+    ui.views.alt = viewsAlt(job);
+    if (job.links.files['views.png']) void showImage(ui.views, job.links.files['views.png']);
+  }
 }
+
+/** views.png holds the generated views, or for photos around an object the photos as used. */
+const viewsAlt = (job: Job) => (job.kind === 'views' ? 'The photos as used, each above its mask' : 'The six generated views');
 
 async function showResult(job: Job): Promise<void> {
   ui.cancel.hidden = true;
@@ -262,19 +340,18 @@ async function showResult(job: Job): Promise<void> {
   const total = job.timings?.total;
   ui.stage.textContent = 'Done';
   ui.times.textContent = total ? `in ${seconds(total)}` : '';
-  if (job.links.files['views.png']) {
-    ui.views.alt = job.kind === 'views' ? 'The photos as used, each above its mask' : 'The six generated views';
-    ui.views.src = job.links.files['views.png'];
-    ui.views.hidden = false;
-  }
+  ui.views.alt = viewsAlt(job);
   showAgreement(job.viewAgreement);
+  if (job.links.files['views.png']) void showImage(ui.views, job.links.files['views.png']);
   const glbUrl = job.links.files['model.glb'];
   if (!glbUrl) return;
   ui.viewerWrap.hidden = false;
   viewer ??= new ModelViewer($<HTMLCanvasElement>('viewer'));
   viewer.setMode(ui.mode.value as ViewMode);
   try {
-    const blob = await (await fetch(glbUrl)).blob();
+    const res = await authorizedFetch(glbUrl);
+    if (!res.ok) throw new Error(`the server answered ${res.status}`);
+    const blob = await res.blob();
     const url = URL.createObjectURL(blob);
     const counts = await viewer.load(url);
     URL.revokeObjectURL(url);
@@ -290,6 +367,19 @@ async function showResult(job: Job): Promise<void> {
       a.href = `${job.links.files[f]}?download`;
       a.download = f;
       a.textContent = `Download ${label}`;
+      a.addEventListener('click', (e) => {
+        if (!apiKey()) return; // a plain link does it
+        // A link cannot send the key: fetch the file with it and save that.
+        e.preventDefault();
+        void authorizedFetch(a.href).then(async (res) => {
+          if (!res.ok) throw new Error(`The server answered ${res.status}.`);
+          const save = document.createElement('a');
+          save.href = URL.createObjectURL(await res.blob());
+          save.download = f;
+          save.click();
+          setTimeout(() => URL.revokeObjectURL(save.href), 60_000);
+        }).catch((err: Error) => showError(err.message));
+      });
       return a;
     }),
   );
@@ -303,6 +393,11 @@ function showAgreement(a: ViewAgreement | undefined): void {
   ui.agreement.className = a.warning ? 'error' : 'note';
   ui.agreement.hidden = false;
 }
+// The views of a job that failed or was deleted meanwhile may be gone: hide the image, never show it broken.
+ui.views.addEventListener('error', () => {
+  ui.views.hidden = true;
+  ui.views.removeAttribute('src');
+});
 
 ui.mode.addEventListener('change', () => viewer?.setMode(ui.mode.value as ViewMode));
 ui.rotate.addEventListener('change', () => viewer?.setAutoRotate(ui.rotate.checked));
@@ -319,9 +414,10 @@ function galleryItem(job: Job): HTMLLIElement {
   const thumb = job.links.files['preview.gif'] ?? job.links.files['views.png'];
   if (thumb) {
     const img = document.createElement('img');
-    img.src = thumb;
     img.alt = `Turntable of ${describe(job)}`;
     img.loading = 'lazy';
+    img.hidden = true;
+    void showImage(img, thumb);
     open.append(img);
   } else {
     const ph = document.createElement('div');
