@@ -62,7 +62,7 @@ export interface Sh3dSample {
 /** Share of the surface the dominant material must cover for its colour to name the object. */
 const DOMINANT_SHARE = 0.6;
 /** Names of things whose colour is their nature (plants, people, food): never repainted. */
-const NATURAL = /plant|tree|flower|bush|palm|cactus|fruit|food|bread|man\b|woman|boy|girl|child|person|female|male|character/i;
+const NATURAL = /plant|tree|flower|bush|palm|cactus|fruit|food|bread|\bman\b|woman|boy|girl|child|person|female|male|character/i;
 
 /**
  * Renders one catalogue object as a corpus sample: normalised to the unit box, a seeded yaw, a
