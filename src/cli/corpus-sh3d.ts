@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { renderSh3dContactSheet } from '../synth/sh3d-contact-sheet.js';
 import { writeSh3dCorpus } from '../synth/sh3d-corpus.js';
 import { SH3D_SPLITS, type Sh3dSplit } from '../synth/sh3d-split.js';
 import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
 import type { CorpusCliOptions } from './corpus.js';
+import { writeContactSheetFile } from './corpus-preview.js';
 
 /**
  * `corpus --source sh3d`: renders a split of the Sweet Home 3D catalogues into shards (or, with
@@ -20,11 +20,7 @@ export async function runSh3dCorpus(o: CorpusCliOptions, limit: number | undefin
   const dir = o.sh3dDir ?? SH3D_DEFAULT_DIR;
   if (o.preview) {
     const count = limit ?? 48;
-    const png = await renderSh3dContactSheet({ dir, split, count, columns: Math.min(8, count) });
-    await mkdir(dirname(resolve(o.preview)), { recursive: true });
-    await writeFile(o.preview, png);
-    process.stdout.write(`${o.preview}\n`);
-    return;
+    return writeContactSheetFile(o.preview, await renderSh3dContactSheet({ dir, split, count, columns: Math.min(8, count) }));
   }
   if (!o.out) throw new KilnError('INVALID_INPUT', '--out <dir> is required (or --preview <file>)');
   const controller = new AbortController();

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { describeError, KilnError } from '../core/errors.js';
@@ -7,6 +6,7 @@ import { renderContactSheet } from '../synth/contact-sheet.js';
 import { SPLITS, type Split } from '../synth/splits.js';
 import { CORPUS_DEFAULTS, writeCorpus } from '../synth/write-corpus.js';
 import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
+import { writeContactSheetFile } from './corpus-preview.js';
 import { runSh3dCorpus } from './corpus-sh3d.js';
 
 /**
@@ -60,11 +60,7 @@ async function main(argv: string[]): Promise<void> {
   if (o.source === 'sh3d') return runSh3dCorpus(o, program.getOptionValueSource('count') === 'default' ? undefined : o.count);
   if (o.preview) {
     const count = program.getOptionValueSource('count') === 'default' ? 48 : o.count;
-    const png = await renderContactSheet({ split: o.split, seed: o.seed, count, columns: Math.min(8, count) });
-    await mkdir(dirname(resolve(o.preview)), { recursive: true });
-    await writeFile(o.preview, png);
-    process.stdout.write(`${o.preview}\n`);
-    return;
+    return writeContactSheetFile(o.preview, await renderContactSheet({ split: o.split, seed: o.seed, count, columns: Math.min(8, count) }));
   }
   if (!o.out) throw new KilnError('INVALID_INPUT', '--out <dir> is required (or --preview <file>)');
 

@@ -2,6 +2,7 @@ export * from './captions.js';
 export * from './categories.js';
 export * from './category.js';
 export * from './contact-sheet.js';
+export * from './corpus-shards.js';
 export * from './generate-object.js';
 export * from './materials.js';
 export * from './npy.js';

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
@@ -7,16 +6,13 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { DEFAULT_RIG, type ViewRig } from '../geometry/rig.js';
 import { meshToGlb } from '../export/write-glb.js';
 import type { CatalogEntry, Sh3fCatalog } from '../io/sh3f/read-catalog.js';
-import { encodeNpy } from './npy.js';
-import { DEPTH_SCALE } from './render-sample.js';
 import { readSh3dCatalogs, SH3D_DEFAULT_DIR } from './sh3d-catalogs.js';
 import { renderCredits } from './sh3d-credits.js';
 import { filterSh3dEntry, isTooThin, SH3D_SKIP_REASONS, type Sh3dSkipReason } from './sh3d-filter.js';
 import { renderSh3dSample, type Sh3dRecord } from './sh3d-sample.js';
 import { sh3dSplitOf, SH3D_SPLITS, type Sh3dSplit } from './sh3d-split.js';
 import { sh3dTokenizer } from './sh3d-vocabulary.js';
-import { CONDITION_ELEVATION } from './synthesize-sample.js';
-import { CORPUS_FORMAT } from './write-corpus.js';
+import { corpusReaderFields, prepareCorpusFolder, writeShard, type CorpusReaderFields } from './corpus-shards.js';
 
 export interface Sh3dCorpusOptions extends OperationOptions {
   split: Sh3dSplit;
@@ -51,22 +47,11 @@ export const SH3D_CORPUS_DEFAULTS: Omit<Sh3dCorpusOptions, 'split' | 'out'> = {
 };
 
 /** `corpus.json` of a catalogue corpus: the procedural manifest's reader fields, plus what was filtered. */
-export interface Sh3dCorpusManifest {
-  format: typeof CORPUS_FORMAT;
+export interface Sh3dCorpusManifest extends CorpusReaderFields {
   source: 'sh3d';
   split: Sh3dSplit;
-  seed: number;
-  count: number;
   objects: number;
   copies: number;
-  resolution: number;
-  views: number;
-  rig: ViewRig;
-  conditionElevation: readonly [number, number];
-  depthScale: number;
-  arrays: { rgba: string; depth: string };
-  shards: Array<{ name: string; first: number; count: number }>;
-  vocab: string;
   credits: string;
   catalogs: Array<{ collection: string; title: string; license: string; entries: number }>;
   /** Entries of this split, how many were rendered, and how many were left out for each reason. */
@@ -74,8 +59,6 @@ export interface Sh3dCorpusManifest {
   skipped: Record<Sh3dSkipReason, number>;
   glassRemoved: number;
   warnings: number;
-  meshes?: string;
-  seconds: number;
   msPerObject: number;
 }
 
@@ -98,13 +81,8 @@ export async function writeSh3dCorpus(options: Partial<Sh3dCorpusOptions> & Pick
   if (!(Number.isInteger(o.resolution) && o.resolution >= 16 && o.resolution <= 1024)) throw new KilnError('INVALID_INPUT', `writeSh3dCorpus: resolution must be an integer in 16…1024, got ${o.resolution}`);
   const catalogs = await readSh3dCatalogs(o.dir);
   const out = resolve(o.out);
-  if (existsSync(out) && (await readdir(out)).length > 0) {
-    if (!o.force) throw new KilnError('INVALID_INPUT', `writeSh3dCorpus: ${out} is not empty (pass force to replace it)`);
-    await rm(out, { recursive: true, force: true });
-  }
-  await mkdir(out, { recursive: true });
   const exportMeshes = o.exportMeshes ?? o.split === 'test';
-  if (exportMeshes) await mkdir(join(out, 'meshes'), { recursive: true });
+  await prepareCorpusFolder(out, { force: o.force, exportMeshes, operation: 'writeSh3dCorpus' });
   const started = performance.now();
   const tokenizer = sh3dTokenizer(catalogs);
   const augment = o.augment ?? o.split === 'train';
@@ -128,13 +106,7 @@ export async function writeSh3dCorpus(options: Partial<Sh3dCorpusOptions> & Pick
       rgba.set(s.rgba, k * views * px * 4);
       depth.set(s.depth, k * views * px);
     });
-    const name = `shard-${String(shards.length).padStart(5, '0')}`;
-    const dir = join(out, name);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'rgba.npy'), encodeNpy(rgba, [n, views, o.resolution, o.resolution, 4]));
-    await writeFile(join(dir, 'depth.npy'), encodeNpy(depth, [n, views, o.resolution, o.resolution]));
-    await writeFileAtomic(join(dir, 'index.json'), JSON.stringify({ format: 'kiln-corpus-shard/1', first: count - n, count: n, records: pending.map((s) => s.record) }));
-    shards.push({ name, first: count - n, count: n });
+    shards.push(await writeShard(out, shards.length, { first: count - n, records: pending.map((s) => s.record), rgba, depth }, { views, resolution: o.resolution }));
     pending = [];
   };
 
@@ -170,29 +142,17 @@ export async function writeSh3dCorpus(options: Partial<Sh3dCorpusOptions> & Pick
   await writeFileAtomic(join(out, 'CREDITS.md'), renderCredits(used.map((r) => ({ name: r.name, creator: r.creator, collection: r.collection, license: r.license, key: r.key }))));
   const seconds = Math.round((performance.now() - started) / 10) / 100;
   const manifest: Sh3dCorpusManifest = {
-    format: CORPUS_FORMAT,
+    ...corpusReaderFields({ seed: o.seed, count, resolution: o.resolution, rig: o.rig, shards, exportMeshes, seconds }),
     source: 'sh3d',
     split: o.split,
-    seed: o.seed,
-    count,
     objects,
     copies: o.copies,
-    resolution: o.resolution,
-    views,
-    rig: o.rig,
-    conditionElevation: CONDITION_ELEVATION,
-    depthScale: DEPTH_SCALE,
-    arrays: { rgba: 'uint8 [N, views, H, W, 4]: sRGB RGBA, straight alpha', depth: `uint16 [N, views, H, W]: depth along the optical axis × ${1 / DEPTH_SCALE}, 0 = background` },
-    shards,
-    vocab: 'vocab.json',
     credits: 'CREDITS.md',
     catalogs: catalogs.map((c) => ({ collection: c.collection, title: c.title, license: c.license, entries: c.entries.length })),
     entries: entries.length,
     skipped,
     glassRemoved,
     warnings,
-    ...(exportMeshes ? { meshes: 'meshes/<id>.glb' } : {}),
-    seconds,
     msPerObject: Math.round((seconds * 1000) / Math.max(1, entries.length)),
   };
   await writeFileAtomic(join(out, 'corpus.json'), JSON.stringify(manifest, null, 2));
