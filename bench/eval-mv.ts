@@ -1,7 +1,7 @@
 /**
- * Multi-view model evaluation on held-out procedural objects.
+ * Multi-view model evaluation on held-out procedural objects or real furniture.
  *
- *   npm run -s eval:mv -- [--split test] [--count 100] [--text 50] [--ablation 24] [--model DIR] [--presets "constant 3,adaptive 8"] [--json]
+ *   npm run -s eval:mv -- [--source procedural|sh3d] [--sh3d-dir DIR] [--split test] [--count 100] [--text 50] [--ablation 24] [--model DIR] [--presets "constant 3,adaptive 8"] [--json]
  *
  * Objects are synthesised from the model's data seed (manifest.training.dataSeed) on the test split,
  * rendered at the model's rig and resolution, so nothing here was seen in training; every third
@@ -11,6 +11,10 @@
  * - image → 3D: reconstruction from the generated views vs the ground-truth mesh (each shape
  *   normalised to a unit box, no alignment: the views are in the input's frame), F@0.05, F@0.1, Chamfer;
  * - baseline: the condition view alone (its silhouette, and the same silhouette mirrored from behind);
+ * - oracle: reconstruction from the true rig views at the model's resolution, with depth and from
+ *   silhouettes only, so the gap splits into the model's share and reconstruction's;
+ * - `--source sh3d`: the usable models of the Sweet Home 3D test split instead (condition view at
+ *   15° elevation; text and ablation default to none there);
  * - text → 3D: English and Chinese captions alternately; F-score after ICP alignment (a caption fixes
  *   no yaw) and colour accuracy where the caption's colour dominates the ground-truth renders;
  * - ablation: the guidance presets on the first `--ablation` objects.
@@ -30,7 +34,7 @@ import { compareViews } from '../src/metrics/view-metrics.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
 import { reconstructGeometry } from '../src/reconstruct/reconstruct-geometry.js';
 import type { CalibratedView } from '../src/geometry/calibrated-view.js';
-import { synthesizeSample, type Sample } from '../src/synth/synthesize-sample.js';
+import { EVAL_SOURCES, evalSamples, type EvalSample, type EvalSource } from './eval-sources.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import { DEPTH_SCALE } from '../src/synth/render-sample.js';
 import type { Split } from '../src/synth/splits.js';
@@ -41,9 +45,9 @@ import { printTable, writeResults } from './harness.js';
 const RECON = { resolution: 96, faceBudget: 20000, outlierViews: GENERATED_VIEW_OUTLIERS };
 
 /** Sample views (condition first, then the rig) as calibrated views at their cameras. */
-function sampleViews(s: Sample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
+function sampleViews(s: EvalSample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
   const px = resolution * resolution;
-  const all = [orbitCamera(s.record.condition, resolution, resolution), ...cameras].map((camera, v) => {
+  const all = [orbitCamera(s.condition, resolution, resolution), ...cameras].map((camera, v) => {
     const image = createImage(resolution, resolution, 4);
     const depth = new Float32Array(px);
     for (let i = 0; i < px * 4; i++) image.data[i] = s.views.rgba[v * px * 4 + i] / 255;
@@ -67,12 +71,18 @@ async function shapeScore(views: CalibratedView[], gt: Mesh, align: 'none' | 'ic
   }
 }
 
+const push = (acc: PresetResult, r: { f005: number; f01: number; chamfer: number }) => {
+  acc.f005.push(r.f005);
+  acc.f01.push(r.f01);
+  acc.chamfer.push(r.chamfer);
+};
+
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 interface PresetResult { psnr: number[]; ssim: number[]; iou: number[]; depth: number[]; f005: number[]; f01: number[]; chamfer: number[] }
 const emptyResult = (): PresetResult => ({ psnr: [], ssim: [], iou: [], depth: [], f005: [], f01: [], chamfer: [] });
 
-async function imageTo3D(model: MultiViewModel, s: Sample, gtViews: CalibratedView[], cond: RasterImage, guidance: Partial<GuidanceSchedule>, seed: number, acc: PresetResult): Promise<void> {
+async function imageTo3D(model: MultiViewModel, s: EvalSample, gtViews: CalibratedView[], cond: RasterImage, guidance: Partial<GuidanceSchedule>, seed: number, acc: PresetResult): Promise<void> {
   const g = await generateViews(model, { image: cond }, { seed, guidance });
   const v = compareViews(g.views, gtViews);
   acc.psnr.push(v.psnr);
@@ -87,16 +97,22 @@ async function imageTo3D(model: MultiViewModel, s: Sample, gtViews: CalibratedVi
 
 async function main(): Promise<void> {
   const program = new Command()
-    .option('--split <split>', 'corpus split', 'test')
+    .option('--source <source>', `where test objects come from: ${EVAL_SOURCES.join(' | ')}`, 'procedural')
+    .option('--sh3d-dir <dir>', 'folder of .sh3f catalogues (--source sh3d)')
+    .option('--split <split>', 'corpus split (procedural)', 'test')
     .option('--count <n>', 'objects for image → 3D', (v) => parseInt(v, 10), 100)
-    .option('--text <n>', 'objects for text → 3D (alternating EN / ZH)', (v) => parseInt(v, 10), 50)
-    .option('--ablation <n>', 'objects for the guidance ablation', (v) => parseInt(v, 10), 24)
+    .option('--text <n>', 'objects for text → 3D (alternating EN / ZH; default 50, sh3d 0)', (v) => parseInt(v, 10))
+    .option('--ablation <n>', 'objects for the guidance ablation (default 24, sh3d 0)', (v) => parseInt(v, 10))
     .option('--model <dir>', 'model folder', defaultModelDir())
     .option('--seed <n>', 'sampling seed', (v) => parseInt(v, 10), 0)
     .option('--presets <names>', 'comma-separated subset of the ablation presets (default: all)')
     .option('--json', 'print JSON instead of tables')
     .parse();
-  const o = program.opts<{ split: Split; count: number; text: number; ablation: number; model: string; seed: number; json?: boolean; presets?: string }>();
+  const o = program.opts<{ source: EvalSource; sh3dDir?: string; split: Split; count: number; text?: number; ablation?: number; model: string; seed: number; json?: boolean; presets?: string }>();
+  if (!(EVAL_SOURCES as readonly string[]).includes(o.source)) throw new Error(`--source must be one of ${EVAL_SOURCES.join(', ')}, got '${o.source}'`);
+  const real = o.source === 'sh3d';
+  const textCount = o.text ?? (real ? 0 : 50);
+  const ablationCount = o.ablation ?? (real ? 0 : 24);
   const model = await loadMultiViewModel(o.model);
   const m = model.manifest;
   const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
@@ -120,13 +136,20 @@ async function main(): Promise<void> {
   const presets: Record<string, Partial<GuidanceSchedule>> = { ...Object.fromEntries(candidates.map((k) => [k, allPresets[k]])), default: m.guidance };
   const results: Record<string, PresetResult> = Object.fromEntries(Object.keys(presets).map((k) => [k, emptyResult()]));
   const baseline = emptyResult();
+  const oracleDepth = emptyResult();
+  const oracleSilhouette = emptyResult();
   const text = { en: { f005: [] as number[], color: [] as number[] }, zh: { f005: [] as number[], color: [] as number[] } };
   const heldOut = { f005: [] as number[] };
-  const n = Math.max(o.count, o.text, o.ablation);
+  const n = Math.max(o.count, textCount, ablationCount);
   const t0 = performance.now();
   let genSeconds = 0, gens = 0;
+  const samples = evalSamples({ source: o.source, split: o.split, dataSeed, resolution: r, rig: m.rig, sh3dDir: o.sh3dDir });
+  let evaluated = 0;
   for (let i = 0; i < n; i++) {
-    const s = synthesizeSample({ corpusSeed: dataSeed, split: o.split, index: i, resolution: r, rig: m.rig });
+    const next = await samples.next();
+    if (next.done) break; // the sh3d test split has fewer usable objects than asked for
+    const s = next.value;
+    evaluated++;
     const { condition, rig: gtViews } = sampleViews(s, r, cameras);
     const cond = cropToObject(condition.image, { size: m.condition.size, margin: m.condition.cropMargin });
     if (i < o.count) {
@@ -134,28 +157,28 @@ async function main(): Promise<void> {
       await imageTo3D(model, s, gtViews, cond, presets.default, o.seed + i, results.default);
       genSeconds += (performance.now() - tg) / 1000;
       gens++;
-      if (s.record.heldOut) heldOut.f005.push(results.default.f005.at(-1)!);
-      const b = await shapeScore(mirroredPair(condition, s.record.condition), s.mesh, 'none', 0);
-      baseline.f005.push(b.f005);
-      baseline.f01.push(b.f01);
-      baseline.chamfer.push(b.chamfer);
+      if (s.heldOut) heldOut.f005.push(results.default.f005.at(-1)!);
+      push(baseline, await shapeScore(mirroredPair(condition, s.condition), s.mesh, 'none', 0));
+      // Oracles: the true views, as the model would ideally draw them, through the same reconstruction.
+      push(oracleDepth, await shapeScore(gtViews, s.mesh, 'none', 0));
+      push(oracleSilhouette, await shapeScore(gtViews.map(({ camera, image }) => ({ camera, image })), s.mesh, 'none', 0));
     }
-    if (i < o.ablation) {
+    if (i < ablationCount) {
       for (const name of candidates) {
         if (JSON.stringify(presets[name]) === JSON.stringify(presets.default) && i < o.count) continue;
         await imageTo3D(model, s, gtViews, cond, presets[name], o.seed + i, results[name]);
       }
     }
-    if (i < o.text) {
+    if (i < textCount) {
       const lang = i % 2 === 0 ? 'en' : 'zh';
-      const prompt = s.record.captions[lang][0];
+      const prompt = s.captions[lang][0];
       const g = await generateViews(model, { prompt }, { seed: o.seed + i });
       const sc = await shapeScore(g.views, s.mesh, 'icp');
       text[lang].f005.push(sc.f005);
       const gtColor = dominantPaletteColor(gtViews.map((v) => v.image));
-      if (gtColor?.color.name === s.record.main.color) {
+      if (s.color && gtColor?.color.name === s.color) {
         const got = dominantPaletteColor(g.views.map((v) => v.image));
-        text[lang].color.push(got?.color.name === s.record.main.color ? 1 : 0);
+        text[lang].color.push(got?.color.name === s.color ? 1 : 0);
       }
     }
     if (!o.json && (i + 1) % 10 === 0) console.error(`eval:mv ${i + 1}/${n} objects, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -164,7 +187,7 @@ async function main(): Promise<void> {
   for (const name of candidates) {
     if (results[name].psnr.length === 0) {
       const d = results.default;
-      const k = Math.min(o.ablation, d.psnr.length);
+      const k = Math.min(ablationCount, d.psnr.length);
       results[name] = Object.fromEntries(Object.entries(d).map(([key, xs]) => [key, (xs as number[]).slice(0, k)])) as unknown as PresetResult;
     }
   }
@@ -175,13 +198,14 @@ async function main(): Promise<void> {
     ssim: mean(p.ssim),
     alpha_iou: mean(p.iou),
     depth_err: mean(p.depth),
-    f005: mean(p.f005),
-    f01: mean(p.f01),
+    fscore_005: mean(p.f005),
+    fscore_01: mean(p.f01),
     chamfer: mean(p.chamfer),
   });
+  const shapeRow = (task: string, p: PresetResult) => ({ task, objects: p.f005.length, fscore_005: mean(p.f005), fscore_01: mean(p.f01), chamfer: mean(p.chamfer) });
   const ablation = Object.keys(presets).map((name) => {
     const p = results[name];
-    const k = Math.min(o.ablation, p.psnr.length);
+    const k = Math.min(ablationCount, p.psnr.length);
     const cut = Object.fromEntries(Object.entries(p).map(([key, xs]) => [key, (xs as number[]).slice(0, k)])) as unknown as PresetResult;
     return row(name === 'default' ? `default (${JSON.stringify(presets.default)})` : name, cut, k);
   });
@@ -189,37 +213,47 @@ async function main(): Promise<void> {
     model: m.name,
     trainingSteps: (m.training as { steps?: number }).steps,
     dataSeed,
-    split: o.split,
+    source: o.source,
+    split: real ? 'test (sh3d-test.txt)' : o.split,
+    objects: evaluated,
     imageTo3D: row('default', results.default, results.default.psnr.length),
-    heldOutCombinations: { objects: heldOut.f005.length, f005: mean(heldOut.f005) },
-    baseline: { objects: baseline.f005.length, f005: mean(baseline.f005), f01: mean(baseline.f01), chamfer: mean(baseline.chamfer) },
+    heldOutCombinations: { objects: heldOut.f005.length, fscore_005: mean(heldOut.f005) },
+    baseline: shapeRow('baseline: condition view alone (and its mirror)', baseline),
+    oracleDepth: shapeRow('oracle: true views with depth', oracleDepth),
+    oracleSilhouettes: shapeRow('oracle: true silhouettes only', oracleSilhouette),
     textTo3D: {
-      en: { objects: text.en.f005.length, f005: mean(text.en.f005), colorAccuracy: mean(text.en.color), colorObjects: text.en.color.length },
-      zh: { objects: text.zh.f005.length, f005: mean(text.zh.f005), colorAccuracy: mean(text.zh.color), colorObjects: text.zh.color.length },
+      en: { objects: text.en.f005.length, fscore_005: mean(text.en.f005), colorAccuracy: mean(text.en.color), colorObjects: text.en.color.length },
+      zh: { objects: text.zh.f005.length, fscore_005: mean(text.zh.f005), colorAccuracy: mean(text.zh.color), colorObjects: text.zh.color.length },
     },
     ablation,
     secondsPerImageGeneration: genSeconds / Math.max(1, gens),
     seconds: (performance.now() - t0) / 1000,
   };
-  writeResults('eval-mv', [summary]);
+  writeResults(real ? 'eval-mv-sh3d' : 'eval-mv', [summary]);
   if (o.json) {
     console.log(JSON.stringify(summary, null, 2));
+    await model.dispose();
     return;
   }
-  console.log(`\n${m.name} (${summary.trainingSteps} steps, data seed ${dataSeed}), ${o.split} split\n`);
+  console.log(`\n${m.name} (${summary.trainingSteps} steps, data seed ${dataSeed}), ${o.source} ${summary.split} split, ${evaluated} objects\n`);
   console.log('Image → 3D and views');
+  const blank = { psnr: '', ssim: '', alpha_iou: '', depth_err: '' };
   printTable([
-    { task: 'image → 3D (generated views)', objects: summary.imageTo3D.objects, f005: summary.imageTo3D.f005, f01: summary.imageTo3D.f01, chamfer: summary.imageTo3D.chamfer, psnr: summary.imageTo3D.psnr, ssim: summary.imageTo3D.ssim, alpha_iou: summary.imageTo3D.alpha_iou, depth_err: summary.imageTo3D.depth_err },
-    { task: '  of which unseen combinations', objects: summary.heldOutCombinations.objects, f005: summary.heldOutCombinations.f005, f01: '', chamfer: '', psnr: '', ssim: '', alpha_iou: '', depth_err: '' },
-    { task: 'baseline: condition view alone', objects: summary.baseline.objects, f005: summary.baseline.f005, f01: summary.baseline.f01, chamfer: summary.baseline.chamfer, psnr: '', ssim: '', alpha_iou: '', depth_err: '' },
+    { task: 'image → 3D (generated views)', objects: summary.imageTo3D.objects, fscore_005: summary.imageTo3D.fscore_005, fscore_01: summary.imageTo3D.fscore_01, chamfer: summary.imageTo3D.chamfer, psnr: summary.imageTo3D.psnr, ssim: summary.imageTo3D.ssim, alpha_iou: summary.imageTo3D.alpha_iou, depth_err: summary.imageTo3D.depth_err },
+    ...(real ? [] : [{ task: '  of which unseen combinations', objects: summary.heldOutCombinations.objects, fscore_005: summary.heldOutCombinations.fscore_005, fscore_01: '', chamfer: '', ...blank }]),
+    { ...summary.baseline, ...blank },
+    { ...summary.oracleDepth, ...blank },
+    { ...summary.oracleSilhouettes, ...blank },
   ]);
-  console.log('\nText → 3D');
-  printTable([
-    { captions: 'English', objects: summary.textTo3D.en.objects, f005_icp: summary.textTo3D.en.f005, color_accuracy: summary.textTo3D.en.colorAccuracy, color_objects: summary.textTo3D.en.colorObjects },
-    { captions: 'Chinese', objects: summary.textTo3D.zh.objects, f005_icp: summary.textTo3D.zh.f005, color_accuracy: summary.textTo3D.zh.colorAccuracy, color_objects: summary.textTo3D.zh.colorObjects },
+  if (textCount > 0) console.log('\nText → 3D');
+  if (textCount > 0) printTable([
+    { captions: 'English', objects: summary.textTo3D.en.objects, fscore_005_icp: summary.textTo3D.en.fscore_005, color_accuracy: summary.textTo3D.en.colorAccuracy, color_objects: summary.textTo3D.en.colorObjects },
+    { captions: 'Chinese', objects: summary.textTo3D.zh.objects, fscore_005_icp: summary.textTo3D.zh.fscore_005, color_accuracy: summary.textTo3D.zh.colorAccuracy, color_objects: summary.textTo3D.zh.colorObjects },
   ]);
-  console.log('\nGuidance ablation (image → 3D)');
-  printTable(ablation);
+  if (ablationCount > 0) {
+    console.log('\nGuidance ablation (image → 3D)');
+    printTable(ablation);
+  }
   console.log(`\n${summary.secondsPerImageGeneration.toFixed(2)} s per generation (6 views × ${m.sampler.steps} steps with guidance), ${summary.seconds.toFixed(0)} s in all`);
   await model.dispose();
 }

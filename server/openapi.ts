@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOWN_OUTPUTS } from '../src/export/formats.js';
 import { ErrorSchema, JobOptionsSchema, JobSchema, TextJobRequestSchema } from './schemas.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
@@ -72,7 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/jobs/{id}/files/{name}': {
         get: {
-          summary: 'An output file (model.glb, model.obj, model.mtl, model.png, model.stl, preview.gif, views.png, input.png, report.json)',
+          summary: `An output file (${KNOWN_OUTPUTS.join(', ')}; model-1.png, model-2.png, … for an OBJ's further textures)`,
           parameters: [idParam, { name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'download', in: 'query', schema: { type: 'string' } }],
           responses: { 200: { description: 'The file' }, 404: errorResponse('No such job or file, or the job has not succeeded') },
         },

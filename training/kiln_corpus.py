@@ -58,7 +58,7 @@ def summary(root):
             objects.append({
                 "id": rec["id"],
                 "category": rec["category"],
-                "color": rec["main"]["color"],
+                "color": rec["main"].get("color"),  # sh3d records may have no reliable colour
                 "caption_en": rec["captions"]["en"][0],
                 "caption_zh": rec["captions"]["zh"][0],
                 "decoded_zh": "".join(c.vocab[i] for i in rec["tokens"]["zh"][0]),

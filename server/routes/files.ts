@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router } from 'express';
-import { KNOWN_OUTPUTS, OUTPUT_FILES, isOutputFile } from '../../src/export/formats.js';
+import { KNOWN_OUTPUTS, isOutputFile, outputFileSpec } from '../../src/export/formats.js';
 import { ApiError } from '../api-error.js';
 import { API, idParam, type RouteContext } from './context.js';
 
@@ -20,7 +20,7 @@ export function filesRouter({ service, store, requireKeyToRead }: RouteContext):
       if (!early && (job.state !== 'succeeded' || !job.files?.includes(name))) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}${job.state !== 'succeeded' ? ` (it is ${job.state})` : ''}`);
       const path = early ? store.previewPath(id) : join(store.outDir(id), name);
       if (!existsSync(path)) throw new ApiError(404, 'NOT_FOUND', `job ${id} has no ${name}`);
-      res.type(OUTPUT_FILES[name].type);
+      res.type(outputFileSpec(name)!.type);
       if (req.query.download !== undefined) res.attachment(name);
       createReadStream(path).on('error', next).pipe(res);
     } catch (err) {

@@ -1,15 +1,18 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { describeError, KilnError } from '../core/errors.js';
 import { renderContactSheet } from '../synth/contact-sheet.js';
 import { SPLITS, type Split } from '../synth/splits.js';
 import { CORPUS_DEFAULTS, writeCorpus } from '../synth/write-corpus.js';
+import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
+import { writeContactSheetFile } from './corpus-preview.js';
+import { runSh3dCorpus } from './corpus-sh3d.js';
 
 /**
- * `npm run -s corpus -- --split train|val|test --count N --res 64 --out DIR [--preview FILE]`:
- * writes a split of the procedural corpus as shards, or (with --preview) a contact sheet PNG.
+ * `npm run -s corpus -- [--source procedural|sh3d] --split train|val|test --count N --res 64 --out DIR [--preview FILE]`:
+ * writes a split of the procedural corpus (or of the Sweet Home 3D catalogues, splits train|test)
+ * as shards, or (with --preview) a contact sheet PNG.
  */
 function int(lo: number, hi: number) {
   return (v: string): number => {
@@ -19,7 +22,10 @@ function int(lo: number, hi: number) {
   };
 }
 
-interface Options {
+export interface CorpusCliOptions {
+  source: 'procedural' | 'sh3d';
+  sh3dDir?: string;
+  copies: number;
   split: Split;
   count: number;
   res: number;
@@ -33,9 +39,12 @@ interface Options {
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('corpus')
-    .description('Write the procedural object corpus (shards of views, depth, captions) or a contact sheet of it.')
-    .addOption(new Option('--split <split>', 'which split').choices(SPLITS).default('train'))
-    .option('--count <n>', 'number of objects', int(1, 10_000_000), 1000)
+    .description('Write an object corpus (shards of views, depth, captions) or a contact sheet of it: procedural objects, or real furniture from the Sweet Home 3D catalogues.')
+    .addOption(new Option('--source <source>', 'procedural objects, or the Sweet Home 3D furniture catalogues').choices(['procedural', 'sh3d']).default('procedural'))
+    .option('--sh3d-dir <dir>', `folder of .sh3f catalogues (--source sh3d; default ${SH3D_DEFAULT_DIR})`)
+    .option('--copies <n>', 'renderings per catalogue object, each with its own view and augmentation (--source sh3d)', int(1, 1000), 1)
+    .addOption(new Option('--split <split>', 'which split (sh3d: train or test)').choices(SPLITS).default('train'))
+    .option('--count <n>', 'number of objects (sh3d: only the first N entries of the split; default all)', int(1, 10_000_000), 1000)
     .option('--res <px>', 'view resolution (64, 128, 256…)', int(16, 1024), CORPUS_DEFAULTS.resolution)
     .option('--out <dir>', 'output folder for the shards')
     .option('--seed <n>', 'corpus seed', int(0, 2 ** 32 - 1), CORPUS_DEFAULTS.seed)
@@ -46,17 +55,14 @@ async function main(argv: string[]): Promise<void> {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'corpus: ')) })
     .exitOverride();
   program.parse(argv);
-  const o = program.opts<Options>();
+  const o = program.opts<CorpusCliOptions>();
 
+  if (o.source === 'sh3d') return runSh3dCorpus(o, program.getOptionValueSource('count') === 'default' ? undefined : o.count);
   if (o.preview) {
     const count = program.getOptionValueSource('count') === 'default' ? 48 : o.count;
-    const png = await renderContactSheet({ split: o.split, seed: o.seed, count, columns: Math.min(8, count) });
-    await mkdir(dirname(resolve(o.preview)), { recursive: true });
-    await writeFile(o.preview, png);
-    process.stdout.write(`${o.preview}\n`);
-    return;
+    return writeContactSheetFile(o.preview, await renderContactSheet({ split: o.split, seed: o.seed, count, columns: Math.min(8, count) }));
   }
-  if (!o.out) throw new KilnError('INVALID_INPUT', 'corpus: --out <dir> is required (or --preview <file>)');
+  if (!o.out) throw new KilnError('INVALID_INPUT', '--out <dir> is required (or --preview <file>)');
 
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());

@@ -21,11 +21,21 @@ export interface OutputFormatSpec {
   label: string;
   description: string;
   files: readonly string[];
+  /** Further files it may write, numbered (OBJ: one PNG per textured material after the first). */
+  numberedFiles?: RegExp;
 }
+
+/** `model-1.png`, `model-2.png`, …: the textures of an OBJ's second and later textured materials. */
+const TEXTURE_N = /^model-([1-9]\d{0,3})\.png$/;
 
 export const FORMAT_REGISTRY: Readonly<Record<OutputFormat, OutputFormatSpec>> = Object.freeze({
   glb: { label: 'GLB', description: 'binary glTF 2.0 with its texture inside, for the web, game engines and AR', files: ['model.glb'] },
-  obj: { label: 'OBJ', description: 'Wavefront OBJ with its MTL and PNG texture, for DCC tools', files: ['model.obj', 'model.mtl', 'model.png'] },
+  obj: {
+    label: 'OBJ',
+    description: 'Wavefront OBJ with its MTL and PNG textures (one per material), for DCC tools',
+    files: ['model.obj', 'model.mtl', 'model.png'],
+    numberedFiles: TEXTURE_N,
+  },
   stl: { label: 'STL', description: 'binary STL, geometry only, for 3D printing', files: ['model.stl'] },
 });
 
@@ -45,17 +55,39 @@ export const OUTPUT_FILES: Readonly<Record<string, OutputFileSpec>> = Object.fre
   'report.json': { type: 'application/json', label: 'Report' },
 });
 
-/** The names of {@link OUTPUT_FILES}. */
+/** The names of {@link OUTPUT_FILES} (an OBJ's numbered textures, `model-<n>.png`, come on top). */
 export const KNOWN_OUTPUTS: readonly string[] = Object.freeze(Object.keys(OUTPUT_FILES));
+
+/** What output file `name` is (its media type and label), or undefined when a generation never writes it. */
+export function outputFileSpec(name: string): OutputFileSpec | undefined {
+  if (Object.hasOwn(OUTPUT_FILES, name)) return OUTPUT_FILES[name];
+  const n = TEXTURE_N.exec(name);
+  return n ? { type: 'image/png', label: `Texture PNG ${Number(n[1]) + 1}` } : undefined;
+}
 
 /** Whether `name` is a file a generation may write. */
 export function isOutputFile(name: string): boolean {
-  return Object.hasOwn(OUTPUT_FILES, name);
+  return outputFileSpec(name) !== undefined;
+}
+
+/**
+ * The output files among `names` with their specs, in {@link OUTPUT_FILES}' order, an OBJ's
+ * numbered textures right after `model.png`; other names are left out.
+ */
+export function listOutputFiles(names: readonly string[]): Array<[string, OutputFileSpec]> {
+  const rank = (f: string) => {
+    const n = TEXTURE_N.exec(f);
+    return n ? KNOWN_OUTPUTS.indexOf('model.png') + Number(n[1]) / 1e4 : KNOWN_OUTPUTS.indexOf(f);
+  };
+  return names
+    .filter(isOutputFile)
+    .sort((a, b) => rank(a) - rank(b))
+    .map((f) => [f, outputFileSpec(f)!]);
 }
 
 /** The format that writes `file` (`model.mtl` → `obj`), or undefined for previews and the report. */
 export function formatOfFile(file: string): OutputFormat | undefined {
-  return OUTPUT_FORMATS.find((f) => FORMAT_REGISTRY[f].files.includes(file));
+  return OUTPUT_FORMATS.find((f) => FORMAT_REGISTRY[f].files.includes(file) || FORMAT_REGISTRY[f].numberedFiles?.test(file));
 }
 
 /** Parses `glb,obj,stl` into formats, rejecting unknown names. */

@@ -29,7 +29,7 @@ export const FORMAT_WRITERS: Readonly<Record<OutputFormat, FormatWriter>> = {
   async obj(mesh) {
     const obj = await meshToObj(mesh, 'model');
     const files: [string, string | Uint8Array][] = [['model.obj', obj.obj], ['model.mtl', obj.mtl]];
-    if (obj.texture) files.push(['model.png', obj.texture]);
+    for (const t of obj.textures) files.push([t.file, t.data]);
     return files;
   },
   async stl(mesh) {
@@ -39,7 +39,7 @@ export const FORMAT_WRITERS: Readonly<Record<OutputFormat, FormatWriter>> = {
 
 /**
  * Writes a finished mesh into `dir` in each of `formats`: `model.glb` (validated: a GLB with
- * validator errors is never written), `model.obj` + `model.mtl` (+ `model.png` when textured),
+ * validator errors is never written), `model.obj` + `model.mtl` (+ `model.png`, `model-1.png`, … one per textured material),
  * `model.stl`. Every file is encoded before any is written, and each is written atomically, so a
  * reader never sees a half-written model. Returns the names.
  */

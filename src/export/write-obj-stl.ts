@@ -1,23 +1,26 @@
 import { KilnError } from '../core/errors.js';
 import { encodeImage } from '../core/image.js';
-import type { Mesh } from '../geometry/mesh.js';
+import { meshMaterials, type Mesh } from '../geometry/mesh.js';
 
-/** The files of an OBJ export: the OBJ text, its MTL and, when textured, the PNG it names. */
+/** The files of an OBJ export: the OBJ text, its MTL and the PNG textures it names. */
 export interface ObjFiles {
   obj: string;
   mtl: string;
-  texture?: Buffer;
+  /** One PNG per textured material: `<base>.png`, then `<base>-1.png`, … */
+  textures: Array<{ file: string; data: Buffer }>;
 }
 
 /**
- * Writes a mesh as Wavefront OBJ + MTL (+ PNG texture). `baseName` names the sibling files
- * (`<base>.mtl`, `<base>.png`). UVs are flipped back to OBJ's bottom-left origin; vertex colours are
- * written as the common `v x y z r g b` extension.
+ * Writes a mesh as Wavefront OBJ + MTL (+ PNG textures), one `usemtl` group per material group.
+ * `baseName` names the sibling files (`<base>.mtl`, `<base>.png`). UVs are flipped back to OBJ's
+ * bottom-left origin; vertex colours are written as the common `v x y z r g b` extension.
  */
 export async function meshToObj(mesh: Mesh, baseName = 'model'): Promise<ObjFiles> {
   if (mesh.indices.length === 0) throw new KilnError('INVALID_INPUT', 'meshToObj: mesh has no triangles');
   const p = mesh.positions, n = mesh.normals, uv = mesh.uvs, col = mesh.colors;
-  const lines: string[] = ['# kiln', `mtllib ${baseName}.mtl`, 'usemtl material'];
+  const { materials, perTriangle } = meshMaterials(mesh);
+  const names = materials.map((_, k) => (materials.length === 1 ? 'material' : `material_${k}`));
+  const lines: string[] = ['# kiln', `mtllib ${baseName}.mtl`];
   const nv = p.length / 3;
   const f = (x: number) => (Math.abs(x) < 1e-9 ? '0' : x.toPrecision(7).replace(/\.?0+$/, '').replace(/\.?0+e/, 'e'));
   for (let i = 0; i < nv; i++) {
@@ -32,17 +35,27 @@ export async function meshToObj(mesh: Mesh, baseName = 'model'): Promise<ObjFile
     return uv && n ? `${k}/${k}/${k}` : uv ? `${k}/${k}` : n ? `${k}//${k}` : `${k}`;
   };
   const idx = mesh.indices;
-  for (let t = 0; t < idx.length; t += 3) lines.push(`f ${corner(idx[t])} ${corner(idx[t + 1])} ${corner(idx[t + 2])}`);
-
-  const [r, g, b, a] = mesh.material.baseColor;
-  const toSrgb = (c: number) => (c <= 0.0031308 ? c * 12.92 : 1.055 * Math.pow(c, 1 / 2.4) - 0.055);
-  const mtl = ['# kiln', 'newmtl material', `Kd ${f(toSrgb(r))} ${f(toSrgb(g))} ${f(toSrgb(b))}`, `d ${f(a)}`, 'Ka 0 0 0', 'Ks 0 0 0', 'illum 1'];
-  let texture: Buffer | undefined;
-  if (mesh.material.baseColorTexture && uv) {
-    mtl.push(`map_Kd ${baseName}.png`);
-    texture = await encodeImage(mesh.material.baseColorTexture, 'png');
+  let current = -1;
+  for (let t = 0; t < idx.length; t += 3) {
+    const m = perTriangle ? perTriangle[t / 3] : 0;
+    if (m !== current) lines.push(`usemtl ${names[m]}`);
+    current = m;
+    lines.push(`f ${corner(idx[t])} ${corner(idx[t + 1])} ${corner(idx[t + 2])}`);
   }
-  return { obj: lines.join('\n') + '\n', mtl: mtl.join('\n') + '\n', texture };
+
+  const toSrgb = (c: number) => (c <= 0.0031308 ? c * 12.92 : 1.055 * Math.pow(c, 1 / 2.4) - 0.055);
+  const mtl = ['# kiln'];
+  const textures: ObjFiles['textures'] = [];
+  for (const [k, m] of materials.entries()) {
+    const [r, g, b, a] = m.baseColor;
+    mtl.push(`newmtl ${names[k]}`, `Kd ${f(toSrgb(r))} ${f(toSrgb(g))} ${f(toSrgb(b))}`, `d ${f(a)}`, 'Ka 0 0 0', 'Ks 0 0 0', 'illum 1');
+    if (m.baseColorTexture && uv) {
+      const file = textures.length === 0 ? `${baseName}.png` : `${baseName}-${textures.length}.png`;
+      mtl.push(`map_Kd ${file}`);
+      textures.push({ file, data: await encodeImage(m.baseColorTexture, 'png') });
+    }
+  }
+  return { obj: lines.join('\n') + '\n', mtl: mtl.join('\n') + '\n', textures };
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './rig.js';
 export * from './primitives.js';
 export * from './calibrated-view.js';
 export * from './mirrored-pair.js';
+export * from './remove-transparent.js';

@@ -9,8 +9,23 @@ import type { Mat4, Vec3 } from './mat4.js';
  */
 export interface Material {
   name?: string;
+  /** Linear RGB and opacity (OBJ's `d`): below 1 the surface is see-through (glass). */
   baseColor: [number, number, number, number];
+  /** RGB or RGBA; an alpha channel (OBJ's `map_d` folded in) cuts the surface out where it is below ½. */
   baseColorTexture?: RasterImage;
+}
+
+/**
+ * A run of consecutive triangles drawn with one material: how a mesh keeps every material of a
+ * multi-material file (an OBJ's `usemtl` groups, a glTF mesh's primitives) without an atlas, so
+ * tiling UVs keep repeating their own texture.
+ */
+export interface MaterialGroup {
+  /** First triangle (not index) of the run. */
+  start: number;
+  /** Number of triangles. */
+  count: number;
+  material: Material;
 }
 
 /**
@@ -24,7 +39,14 @@ export interface Mesh {
   normals?: Float32Array;
   uvs?: Float32Array;
   colors?: Float32Array;
+  /** The material of every triangle when `groups` is absent; otherwise the first group's. */
   material: Material;
+  /**
+   * Per-material triangle runs, in order and covering every triangle, when the mesh has more than
+   * one material. Operations that keep triangle order (transform, weld) keep them; operations that
+   * rebuild the triangles (reconstruction, baking) produce one-material meshes.
+   */
+  groups?: MaterialGroup[];
 }
 
 export interface Bounds {
@@ -79,6 +101,31 @@ export function validateMesh(mesh: Mesh, operation: string): void {
   if (mesh.colors && mesh.colors.length !== n * 4) fail('colors (RGBA) do not match the vertex count');
   for (let i = 0; i < mesh.indices.length; i++) if (mesh.indices[i] >= n) fail(`index ${mesh.indices[i]} ≥ vertex count ${n}`);
   for (let i = 0; i < mesh.positions.length; i++) if (!Number.isFinite(mesh.positions[i])) fail('non-finite position');
+  if (mesh.groups) {
+    let next = 0;
+    for (const g of mesh.groups) {
+      if (g.start !== next || !Number.isInteger(g.count) || g.count < 0) fail('material groups are not consecutive runs from triangle 0');
+      next += g.count;
+    }
+    if (next !== mesh.indices.length / 3) fail(`material groups cover ${next} of ${mesh.indices.length / 3} triangles`);
+  }
+}
+
+/**
+ * The distinct materials of a mesh and, when it has several, each triangle's index into them
+ * (`perTriangle` is undefined for a one-material mesh). The renderer and exporters read materials
+ * through this, so a mesh with and without groups draws the same way.
+ */
+export function meshMaterials(mesh: Mesh): { materials: Material[]; perTriangle?: Uint16Array } {
+  if (!mesh.groups || mesh.groups.length <= 1) return { materials: [mesh.groups?.[0]?.material ?? mesh.material] };
+  const materials: Material[] = [];
+  const perTriangle = new Uint16Array(mesh.indices.length / 3);
+  for (const g of mesh.groups) {
+    let k = materials.indexOf(g.material);
+    if (k < 0) k = materials.push(g.material) - 1;
+    perTriangle.fill(k, g.start, g.start + g.count);
+  }
+  return { materials, perTriangle };
 }
 
 /** Axis-aligned bounds of the vertices that triangles use (unreferenced vertices are ignored). */
@@ -272,6 +319,7 @@ export function weldVertices(mesh: Mesh): Mesh {
     indices: mesh.indices.map((i) => remap[i]),
     material: mesh.material,
   };
+  if (mesh.groups) result.groups = mesh.groups; // welding keeps every triangle in place
   const normals = gather(mesh.normals, 3);
   const uvs = gather(mesh.uvs, 2);
   const colors = gather(mesh.colors, 4);

@@ -5,3 +5,4 @@ export * from './load-off.js';
 export * from './load-three.js';
 export * from './merge-parts.js';
 export * from './gltf-io.js';
+export * from './sh3f/index.js';

@@ -8,7 +8,7 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
 import { turntableGif } from '../render/turntable-gif.js';
-import { DEFAULT_FORMATS, KNOWN_OUTPUTS, type OutputFormat } from '../export/formats.js';
+import { DEFAULT_FORMATS, isOutputFile, type OutputFormat } from '../export/formats.js';
 import { writeModelFiles, type WriteModelFilesOptions } from '../export/write-model-files.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { GenerationResult } from './generation.js';
@@ -73,7 +73,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
     for (const f of files) await rename(join(staging, f), join(out, f));
     await rename(join(staging, 'report.json'), join(out, 'report.json'));
     // A file of ours left from an earlier run into the same folder would now describe another model.
-    for (const stale of KNOWN_OUTPUTS) if (!report.files.includes(stale)) await rm(join(out, stale), { force: true });
+    for (const stale of await readdir(out)) if (isOutputFile(stale) && !report.files.includes(stale)) await rm(join(out, stale), { force: true });
     return report;
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -30,6 +30,11 @@ export interface RasterizeOptions {
   scale: number;
   /** Skip triangles that face away from the camera (CCW is front, as in glTF). */
   cullBackFaces: boolean;
+  /**
+   * Alpha-tested (cut-out) triangles: where `triangles[t]` is set, `test(t, b1, b2)` is asked for each
+   * sample and a `true` answer leaves the sample to what lies behind (leaves drawn on quads).
+   */
+  cutout?: { triangles: Uint8Array; test: (triangle: number, b1: number, b2: number) => boolean };
   signal?: AbortSignal;
 }
 
@@ -72,6 +77,8 @@ export function rasterizeVisibility(mesh: Mesh, camera: Camera, options: Rasteri
   const b2 = new Float32Array(n);
   const inverseDepth = new Float32Array(n);
   const cull = options.cullBackFaces;
+  const cutTris = options.cutout?.triangles;
+  const cutTest = options.cutout?.test;
 
   // Draws one screen-space triangle whose corners carry barycentrics (of the original triangle)
   // `l` = [l0 of corner0 (3 values), corner1, corner2]; `identity` skips that mapping.
@@ -110,17 +117,15 @@ export function rasterizeVisibility(mesh: Mesh, camera: Camera, options: Rasteri
         if (w0 < eps || w1 < eps || w2 < eps) continue;
         const iz = w0 * iz0 + w1 * iz1 + w2 * iz2;
         if (iz <= inverseDepth[row] || iz < minIz) continue;
-        inverseDepth[row] = iz;
-        triangle[row] = tri;
         // Perspective-correct weights of the drawn corners.
         const q0 = (w0 * iz0) / iz, q1 = (w1 * iz1) / iz, q2 = 1 - q0 - q1;
-        if (l === null) {
-          b1[row] = q1;
-          b2[row] = q2;
-        } else {
-          b1[row] = q0 * l[1] + q1 * l[4] + q2 * l[7];
-          b2[row] = q0 * l[2] + q1 * l[5] + q2 * l[8];
-        }
+        const c1 = l === null ? q1 : q0 * l[1] + q1 * l[4] + q2 * l[7];
+        const c2 = l === null ? q2 : q0 * l[2] + q1 * l[5] + q2 * l[8];
+        if (cutTris && cutTris[tri] && cutTest!(tri, c1, c2)) continue;
+        inverseDepth[row] = iz;
+        triangle[row] = tri;
+        b1[row] = c1;
+        b2[row] = c2;
       }
     }
   };

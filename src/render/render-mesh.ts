@@ -3,9 +3,9 @@ import { linearToSrgbFast, srgbToLinearFast } from '../core/srgb.js';
 import { KilnError } from '../core/errors.js';
 import type { Camera } from '../geometry/camera.js';
 import { normalize, type Vec3 } from '../geometry/mat4.js';
-import type { Mesh } from '../geometry/mesh.js';
+import { meshMaterials, type Mesh } from '../geometry/mesh.js';
 import { rasterizeVisibility } from './rasterize.js';
-import { linearTexture, sampleBilinear } from './sample-texture.js';
+import { linearTexture, sampleBilinear, type LinearTexture } from './sample-texture.js';
 
 /** A directional light: `direction` points from the surface towards the light, in world space. */
 export interface DirectionalLight {
@@ -73,7 +73,9 @@ export interface RenderResult {
 /**
  * Renders a mesh from a camera with the software rasteriser: z-buffered visibility with near-plane
  * clipping, perspective-correct attributes, bilinear texture sampling in linear light, Lambert and
- * ambient lighting, and supersampled anti-aliasing. Material alpha is ignored (surfaces are opaque).
+ * ambient lighting, and supersampled anti-aliasing. Each material group draws with its own colour
+ * and texture; a texture's alpha below ½ cuts the surface out, while a material's opacity factor is
+ * ignored (surfaces are opaque: callers that want glass see-through or gone remove those groups).
  *
  * @example
  * const { color, depth } = renderMesh(mesh, orbitCamera({ azimuth: 30, elevation: 20, distance: 2.5, fov: 30 }, 512, 512));
@@ -82,16 +84,16 @@ export function renderMesh(mesh: Mesh, camera: Camera, options: Partial<RenderOp
   const o: RenderOptions = { ...RENDER_DEFAULTS, ...options };
   const s = o.supersample;
   if (!Number.isInteger(s) || s < 1 || s > 8) throw new KilnError('INVALID_INPUT', `renderMesh: supersample must be an integer in 1…8, got ${s}`);
-  const vis = rasterizeVisibility(mesh, camera, { scale: s, cullBackFaces: o.cullBackFaces, signal: o.signal });
-  const { width: W, triangle, b1, b2, inverseDepth } = vis;
-
   const pos = mesh.positions;
   const idx = mesh.indices;
   const nrm = mesh.normals;
   const uvs = mesh.uvs;
   const col = mesh.colors;
-  const tex = mesh.material.baseColorTexture && uvs ? linearTexture(mesh.material.baseColorTexture) : undefined;
-  const [fr, fg, fb] = mesh.material.baseColor;
+  const { materials, perTriangle } = meshMaterials(mesh);
+  const textures = materials.map((m) => (m.baseColorTexture && uvs ? linearTexture(m.baseColorTexture) : undefined));
+  const cutout = alphaCutout(mesh, textures, perTriangle);
+  const vis = rasterizeVisibility(mesh, camera, { scale: s, cullBackFaces: o.cullBackFaces, signal: o.signal, cutout });
+  const { width: W, triangle, b1, b2, inverseDepth } = vis;
   const lit = o.shading === 'lit';
   const lights = o.lighting.lights.map((l) => ({ d: normalize(l.direction), i: l.intensity }));
   const ambient = o.lighting.ambient;
@@ -120,7 +122,10 @@ export function renderMesh(mesh: Mesh, camera: Camera, options: Partial<RenderOp
       const Y = pos[a * 3 + 1] * l0 + pos[b * 3 + 1] * l1 + pos[c * 3 + 1] * l2;
       const Z = pos[a * 3 + 2] * l0 + pos[b * 3 + 2] * l1 + pos[c * 3 + 2] * l2;
 
-      let r = fr, g = fg, bl = fb;
+      const mi = perTriangle ? perTriangle[t] : 0;
+      const tex = textures[mi];
+      const base = materials[mi].baseColor;
+      let r = base[0], g = base[1], bl = base[2];
       if (col) {
         r *= col[a * 4] * l0 + col[b * 4] * l1 + col[c * 4] * l2;
         g *= col[a * 4 + 1] * l0 + col[b * 4 + 1] * l1 + col[c * 4 + 1] * l2;
@@ -224,4 +229,44 @@ export function renderMesh(mesh: Mesh, camera: Camera, options: Partial<RenderOp
   if (normal) result.normal = normal;
   if (position) result.position = position;
   return result;
+}
+
+/** The alpha test for triangles whose material texture has transparent texels (none: undefined). */
+function alphaCutout(mesh: Mesh, textures: Array<LinearTexture | undefined>, perTriangle: Uint16Array | undefined) {
+  const cut = textures.map((t) => !!t && hasTransparentTexels(t));
+  if (!cut.some(Boolean)) return undefined;
+  const nt = mesh.indices.length / 3;
+  const triangles = new Uint8Array(nt);
+  for (let t = 0; t < nt; t++) triangles[t] = cut[perTriangle ? perTriangle[t] : 0] ? 1 : 0;
+  const uvs = mesh.uvs!;
+  const idx = mesh.indices;
+  const texel = new Float32Array(4);
+  return {
+    triangles,
+    test: (t: number, l1: number, l2: number): boolean => {
+      const a = idx[t * 3], b = idx[t * 3 + 1], c = idx[t * 3 + 2];
+      const l0 = 1 - l1 - l2;
+      const u = uvs[a * 2] * l0 + uvs[b * 2] * l1 + uvs[c * 2] * l2;
+      const v = uvs[a * 2 + 1] * l0 + uvs[b * 2 + 1] * l1 + uvs[c * 2 + 1] * l2;
+      sampleBilinear(textures[perTriangle ? perTriangle[t] : 0]!, Number.isFinite(u) ? u : 0, Number.isFinite(v) ? v : 0, texel);
+      return texel[3] < 0.5;
+    },
+  };
+}
+
+const transparentCache = new WeakMap<LinearTexture, boolean>();
+
+function hasTransparentTexels(t: LinearTexture): boolean {
+  let r = transparentCache.get(t);
+  if (r === undefined) {
+    r = false;
+    for (let i = 3; i < t.data.length; i += 4) {
+      if (t.data[i] < 0.5) {
+        r = true;
+        break;
+      }
+    }
+    transparentCache.set(t, r);
+  }
+  return r;
 }

@@ -1,5 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
-import { toUint8 } from '../core/image.js';
+import { toUint8, type RasterImage } from '../core/image.js';
 import { orbitCamera } from '../geometry/camera.js';
 import { renderMesh } from '../render/render-mesh.js';
 import { synthesizeSample } from './synthesize-sample.js';
@@ -43,27 +43,42 @@ function wrap(text: string, width: number, lines: number): string[] {
  */
 export async function renderContactSheet(options: Partial<ContactSheetOptions> & Pick<ContactSheetOptions, 'split'>): Promise<Buffer> {
   const o = { ...CONTACT_SHEET_DEFAULTS, ...options };
-  const captionH = 64;
-  const cellW = o.size, cellH = o.size + captionH;
-  const rows = Math.ceil(o.count / o.columns);
-  const composites: OverlayOptions[] = [];
+  const cells: SheetCell[] = [];
   for (let i = 0; i < o.count; i++) {
     const s = synthesizeSample({ corpusSeed: o.seed, split: o.split, index: i, resolution: 16, rig: DEFAULT_RIG, tile: 128 });
     // Turn the camera with the object's yaw, so every object is seen from its front three-quarter view.
     const camera = orbitCamera({ azimuth: 35 + s.record.yaw, elevation: 20, distance: 2.6, fov: 30 }, o.size, o.size);
     const picture = renderMesh(s.mesh, camera, { supersample: 3, background: [1, 1, 1, 1] }).color;
-    const left = (i % o.columns) * cellW, top = Math.floor(i / o.columns) * cellH;
-    composites.push({ input: Buffer.from(toUint8(picture)), raw: { width: o.size, height: o.size, channels: 4 }, left, top });
-    const en = wrap(s.record.captions.en[0], Math.floor(o.size / 6.2), 2);
-    const zh = s.record.captions.zh[0];
+    cells.push({ picture, en: s.record.captions.en[0], zh: s.record.captions.zh[0] });
+  }
+  return composeContactSheet(cells, o.columns, o.size);
+}
+
+/** One picture of a contact sheet with its English and Chinese lines. */
+export interface SheetCell {
+  picture: RasterImage;
+  en: string;
+  zh: string;
+}
+
+/** Lays pictures (all `size` square) out in `columns` with their captions below, as a PNG. */
+export async function composeContactSheet(cells: SheetCell[], columns: number, size: number): Promise<Buffer> {
+  const captionH = 64;
+  const cellW = size, cellH = size + captionH;
+  const rows = Math.ceil(cells.length / columns);
+  const composites: OverlayOptions[] = [];
+  cells.forEach((c, i) => {
+    const left = (i % columns) * cellW, top = Math.floor(i / columns) * cellH;
+    composites.push({ input: Buffer.from(toUint8(c.picture)), raw: { width: size, height: size, channels: 4 }, left, top });
+    const en = wrap(c.en, Math.floor(size / 6.2), 2);
     const text = [
       ...en.map((l, k) => `<text x="6" y="${14 + k * 14}" font-family="DejaVu Sans, sans-serif" font-size="11" fill="#222">${escapeXml(l)}</text>`),
-      `<text x="6" y="${14 + en.length * 14 + 2}" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif" font-size="11" fill="#555">${escapeXml(zh)}</text>`,
+      `<text x="6" y="${14 + en.length * 14 + 2}" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif" font-size="11" fill="#555">${escapeXml(c.zh)}</text>`,
     ].join('');
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cellW}" height="${captionH}">${text}</svg>`;
-    composites.push({ input: Buffer.from(svg), left, top: top + o.size });
-  }
-  return sharp({ create: { width: o.columns * cellW, height: rows * cellH, channels: 4, background: '#ffffff' } })
+    composites.push({ input: Buffer.from(svg), left, top: top + size });
+  });
+  return sharp({ create: { width: columns * cellW, height: rows * cellH, channels: 4, background: '#ffffff' } })
     .composite(composites)
     .png()
     .toBuffer();

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,13 +9,10 @@ import { DEFAULT_RIG, type ViewRig } from '../geometry/rig.js';
 import { meshToGlb } from '../export/write-glb.js';
 import { CATEGORIES } from './categories.js';
 import { PALETTE, MATERIAL_NAMES } from './palette.js';
-import { DEPTH_SCALE } from './render-sample.js';
 import { heldOutTriples, SPLITS, type Split } from './splits.js';
-import { CONDITION_ELEVATION, synthesizeSample, type SampleRecord } from './synthesize-sample.js';
-import { encodeNpy } from './npy.js';
+import { synthesizeSample, type SampleRecord } from './synthesize-sample.js';
+import { corpusReaderFields, prepareCorpusFolder, writeShard, type CorpusReaderFields } from './corpus-shards.js';
 import { corpusTokenizer } from './vocabulary.js';
-
-export const CORPUS_FORMAT = 'kiln-corpus/1';
 
 export interface CorpusOptions extends OperationOptions {
   split: Split;
@@ -46,26 +42,12 @@ export const CORPUS_DEFAULTS: Omit<CorpusOptions, 'split' | 'count' | 'out'> = {
 };
 
 /** The corpus manifest, `corpus.json`, written last: a folder without it is not a finished corpus. */
-export interface CorpusManifest {
-  format: typeof CORPUS_FORMAT;
+export interface CorpusManifest extends CorpusReaderFields {
   split: Split;
-  seed: number;
-  count: number;
-  resolution: number;
-  /** View 0 is the condition view; views 1… are the rig's, in rig order. */
-  views: number;
-  rig: ViewRig;
-  conditionElevation: readonly [number, number];
-  depthScale: number;
-  arrays: { rgba: string; depth: string };
-  shards: Array<{ name: string; first: number; count: number }>;
-  vocab: string;
   categories: string[];
   colors: string[];
   materials: string[];
   heldOut: Array<{ category: string; color: string; material: string }>;
-  meshes?: string;
-  seconds: number;
 }
 
 export interface WorkerInit {
@@ -105,12 +87,7 @@ export async function writeCorpus(options: Partial<CorpusOptions> & Pick<CorpusO
   const exportMeshes = o.exportMeshes ?? o.split !== 'train';
   const shardSize = o.shardSize ?? Math.max(8, Math.round(1000 * (64 / o.resolution) ** 2));
   const out = resolve(o.out);
-  if (existsSync(out) && (await readdir(out)).length > 0) {
-    if (!o.force) throw new KilnError('INVALID_INPUT', `writeCorpus: ${out} is not empty (pass force to replace it)`);
-    await rm(out, { recursive: true, force: true });
-  }
-  await mkdir(out, { recursive: true });
-  if (exportMeshes) await mkdir(join(out, 'meshes'), { recursive: true });
+  await prepareCorpusFolder(out, { force: o.force, exportMeshes, operation: 'writeCorpus' });
   const started = performance.now();
   const views = 1 + o.rig.views.length;
   const px = o.resolution * o.resolution;
@@ -136,37 +113,20 @@ export async function writeCorpus(options: Partial<CorpusOptions> & Pick<CorpusO
         done++;
         o.onProgress?.({ stage: 'corpus', fraction: done / o.count, message: `${done}/${o.count}` });
       });
-      const name = `shard-${String(shards.length).padStart(5, '0')}`;
-      const dir = join(out, name);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'rgba.npy'), encodeNpy(rgba, [n, views, o.resolution, o.resolution, 4]));
-      await writeFile(join(dir, 'depth.npy'), encodeNpy(depth, [n, views, o.resolution, o.resolution]));
-      await writeFileAtomic(join(dir, 'index.json'), JSON.stringify({ format: 'kiln-corpus-shard/1', first, count: n, records }));
-      shards.push({ name, first, count: n });
+      shards.push(await writeShard(out, shards.length, { first, records, rgba, depth }, { views, resolution: o.resolution }));
     }
   } finally {
     await produce.close();
   }
   await writeFileAtomic(join(out, 'vocab.json'), JSON.stringify(corpusTokenizer().toJSON()));
+  const seconds = Math.round((performance.now() - started) / 10) / 100;
   const manifest: CorpusManifest = {
-    format: CORPUS_FORMAT,
+    ...corpusReaderFields({ seed: o.seed, count: o.count, resolution: o.resolution, rig: o.rig, shards, exportMeshes, seconds }),
     split: o.split,
-    seed: o.seed,
-    count: o.count,
-    resolution: o.resolution,
-    views,
-    rig: o.rig,
-    conditionElevation: CONDITION_ELEVATION,
-    depthScale: DEPTH_SCALE,
-    arrays: { rgba: 'uint8 [N, views, H, W, 4]: sRGB RGBA, straight alpha', depth: `uint16 [N, views, H, W]: depth along the optical axis × ${1 / DEPTH_SCALE}, 0 = background` },
-    shards,
-    vocab: 'vocab.json',
     categories: CATEGORIES.map((c) => c.name),
     colors: PALETTE.map((c) => c.name),
     materials: [...MATERIAL_NAMES],
     heldOut: [...heldOutTriples()].flatMap(([category, list]) => list.map((a) => ({ category, color: a.color, material: a.material }))),
-    ...(exportMeshes ? { meshes: 'meshes/<id>.glb' } : {}),
-    seconds: Math.round((performance.now() - started) / 10) / 100,
   };
   await writeFileAtomic(join(out, 'corpus.json'), JSON.stringify(manifest, null, 2));
   return manifest;

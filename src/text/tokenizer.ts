@@ -57,6 +57,17 @@ export class Tokenizer {
     return new Tokenizer([...SPECIAL_TOKENS, ...[...seen].sort()]);
   }
 
+  /**
+   * This vocabulary followed by the new tokens of `texts` (sorted): every existing token keeps its
+   * id, so a model trained with this vocabulary reads the extended one's ids unchanged, and a
+   * model trained with the extended one ships it in its manifest.
+   */
+  extendedWith(texts: Iterable<string>): Tokenizer {
+    const seen = new Set<string>();
+    for (const t of texts) for (const tok of splitTokens(t)) if (!this.ids.has(tok)) seen.add(tok);
+    return new Tokenizer([...this.tokens, ...[...seen].sort()]);
+  }
+
   static fromJSON(value: unknown): Tokenizer {
     const v = value as Partial<VocabularyFile> | null;
     if (!v || v.format !== 'kiln-vocab/1' || !Array.isArray(v.tokens) || v.tokens.some((t) => typeof t !== 'string')) {

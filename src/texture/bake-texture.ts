@@ -80,7 +80,9 @@ export function bakeTexture(mesh: Mesh, views: CalibratedView[], options: Partia
   pullPushFill(color, weight, size);
   const texture = linearToImage(color, size);
   o.onProgress?.({ stage: 'texture', fraction: 1 });
-  return { ...mesh, material: { ...mesh.material, baseColor: [1, 1, 1, 1], baseColorTexture: texture } };
+  // The baked texture replaces every material the mesh had (it is what the views saw).
+  const { groups: _replaced, ...rest } = mesh;
+  return { ...rest, material: { ...mesh.material, baseColor: [1, 1, 1, 1], baseColorTexture: texture } };
 }
 
 /**
@@ -121,7 +123,8 @@ export function bakeVertexColors(mesh: Mesh, views: CalibratedView[], options: O
   }
   for (let v = 0; v < nv; v++) if (!seen[v] && count > 0) colors.set([mean[0] / count, mean[1] / count, mean[2] / count], v * 4);
   const { baseColorTexture: _dropped, ...material } = mesh.material;
-  return { ...mesh, colors, material: { ...material, baseColor: [1, 1, 1, 1] } };
+  const { groups: _replaced, ...rest } = mesh;
+  return { ...rest, colors, material: { ...material, baseColor: [1, 1, 1, 1] } };
 }
 
 /** Encodes a linear RGB float texture as an sRGB image. */

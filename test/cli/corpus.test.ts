@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { writeSh3fFixtures } from '../helpers/sh3f-fixture.js';
 
 // Runs the built CLI (npm test builds first), as `npm run -s corpus` does.
 const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'corpus.js');
@@ -36,5 +37,22 @@ describe('corpus command', () => {
       expect(r.stderr).toMatch(/^(corpus|error)?:? ?/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('renders the Sweet Home 3D catalogues with --source sh3d, and names the package when they are missing', async () => {
+    const dir = tempDir();
+    await writeSh3fFixtures(dir);
+    const out = join(tempDir(), 'sh3d');
+    const r = run('--source', 'sh3d', '--sh3d-dir', dir, '--split', 'train', '--res', '16', '--copies', '2', '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\d+ train objects of \d+ entries \(\d+ samples\).*left out: door-or-window \d+/);
+    expect(JSON.parse(readFileSync(join(out, 'corpus.json'), 'utf8')).source).toBe('sh3d');
+    const missing = run('--source', 'sh3d', '--sh3d-dir', join(dir, 'nowhere'), '--out', join(tempDir(), 'x'));
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('apt-get install sweethome3d-furniture');
+    const val = run('--source', 'sh3d', '--sh3d-dir', dir, '--split', 'val', '--out', join(tempDir(), 'y'));
+    expect(val.status).not.toBe(0);
+    expect(val.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

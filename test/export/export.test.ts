@@ -11,6 +11,7 @@ import { loadGltf } from '../../src/io/load-gltf.js';
 import { parseObj } from '../../src/io/load-obj.js';
 import { parseStl } from '../../src/io/load-three.js';
 import { writeModelFiles } from '../../src/export/write-model-files.js';
+import { FORMAT_REGISTRY, formatOfFile, isOutputFile, listOutputFiles, outputFileSpec } from '../../src/export/formats.js';
 import { tempDir } from '../helpers/paths.js';
 import { meshFromSdf } from '../helpers/shapes.js';
 
@@ -39,7 +40,7 @@ describe('export', () => {
   test('OBJ + MTL + PNG round-trips geometry, UVs and texture', async () => {
     const files = await meshToObj(textured, 'globe');
     expect(files.mtl).toContain('map_Kd globe.png');
-    expect(files.texture).toBeDefined();
+    expect(files.textures.map((t) => t.file)).toEqual(['globe.png']);
     const back = await parseObj(files.obj);
     expect(triangleCount(back)).toBe(triangleCount(textured));
     expect(back.uvs).toBeDefined();
@@ -65,5 +66,25 @@ describe('export', () => {
     expect(names.sort()).toEqual(['model.glb', 'model.mtl', 'model.obj', 'model.png', 'model.stl']);
     for (const n of names) expect(existsSync(join(dir, n))).toBe(true);
     expect((await validateGlb(readFileSync(join(dir, 'model.glb')))).errors).toBe(0);
+  });
+
+  test('OBJ export writes one PNG per textured material, and the format registry knows every one', async () => {
+    const half = triangleCount(textured) / 2;
+    const red = { baseColor: [1, 1, 1, 1] as [number, number, number, number], baseColorTexture: createImage(8, 8, 3, [1, 0, 0]) };
+    const twoTextures = { ...textured, groups: [{ start: 0, count: half, material: textured.material }, { start: half, count: half, material: red }] };
+    const dir = tempDir();
+    const names = await writeModelFiles(twoTextures, dir, { formats: ['obj'] });
+    expect(names.sort()).toEqual(['model-1.png', 'model.mtl', 'model.obj', 'model.png']);
+    expect(readFileSync(join(dir, 'model.mtl'), 'utf8')).toContain('map_Kd model-1.png');
+    for (const n of names) {
+      expect(formatOfFile(n)).toBe('obj');
+      expect(isOutputFile(n)).toBe(true);
+    }
+    expect(FORMAT_REGISTRY.obj.files.every((f) => formatOfFile(f) === 'obj')).toBe(true);
+    expect(outputFileSpec('model-1.png')?.type).toBe('image/png');
+    for (const bad of ['model-0.png', 'model-01.png', 'model-1.png.exe', '../model-1.png']) expect(isOutputFile(bad)).toBe(false);
+    expect(listOutputFiles(['report.json', 'model-2.png', 'model.stl', 'model-1.png', 'model.png', 'notes.txt']).map(([f]) => f)).toEqual([
+      'model.png', 'model-1.png', 'model-2.png', 'model.stl', 'report.json',
+    ]);
   });
 });

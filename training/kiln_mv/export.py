@@ -96,6 +96,10 @@ def main():
         probe = {"x": "sin(0.001 i)", "t": [0.7, 0.3], "image": "cos(0.01 i)", "image_mask": [1, 0], "tokens0": [2, 10, 20, 3],
                  "x0_first": [round(float(a), 6) for a in px0.flatten()[:8]], "x0_mean": float(px0.mean()), "x0_abs_mean": float(px0.abs().mean())}
     shutil.copy(os.path.join(train_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
+    # A corpus with Sweet Home 3D models carries their credits (CC-BY needs attribution): ship them with the model.
+    credits = os.path.join(train_root, "CREDITS.md")
+    if os.path.exists(credits):
+        shutil.copy(credits, os.path.join(args.out, "CREDITS.md"))
 
     history = []
     wall_seconds = 0.0

@@ -1,5 +1,5 @@
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
-import { OUTPUT_FILES } from '../../src/export/formats.js';
+import { listOutputFiles } from '../../src/export/formats.js';
 import { NEEDS_KEY_EVENT, authorizedFetch, cancelJob, deleteJob, fileUrl, getJob, keyMessage, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
 import { apiKey, authHeaders, setApiKey } from './api-key.js';
 import { openEventStream, type EventStream } from './event-stream.js';
@@ -360,7 +360,7 @@ async function showResult(job: Job): Promise<void> {
     showError(`The model could not be shown: ${(err as Error).message}`);
   }
   // Every output file the job has, in the registry's order (the inputs and views are shown above).
-  const downloads = Object.entries(OUTPUT_FILES).filter(([f]) => job.links.files[f] && f !== 'input.png' && f !== 'views.png');
+  const downloads = listOutputFiles(Object.keys(job.links.files)).filter(([f]) => f !== 'input.png' && f !== 'views.png');
   ui.downloads.replaceChildren(
     ...downloads.map(([f, { label }]) => {
       const a = document.createElement('a');

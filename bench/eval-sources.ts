@@ -1,0 +1,66 @@
+/**
+ * The objects `eval:mv` measures on: held-out procedural objects, or the usable models of the
+ * Sweet Home 3D test split (never trained on), rendered at the model's rig and resolution.
+ */
+import type { OrbitView } from '../src/geometry/camera.js';
+import type { Mesh } from '../src/geometry/mesh.js';
+import type { ViewRig } from '../src/geometry/rig.js';
+import type { SampleViews } from '../src/synth/render-sample.js';
+import { readSh3dCatalogs } from '../src/synth/sh3d-catalogs.js';
+import { sh3dSplitEntries } from '../src/synth/sh3d-corpus.js';
+import { filterSh3dEntry, isTooThin } from '../src/synth/sh3d-filter.js';
+import { renderSh3dSample } from '../src/synth/sh3d-sample.js';
+import { sh3dTokenizer } from '../src/synth/sh3d-vocabulary.js';
+import type { Split } from '../src/synth/splits.js';
+import { synthesizeSample } from '../src/synth/synthesize-sample.js';
+
+export const EVAL_SOURCES = ['procedural', 'sh3d'] as const;
+export type EvalSource = (typeof EVAL_SOURCES)[number];
+
+/** Condition elevation of catalogue objects: a product photo's usual low three-quarter view. */
+export const SH3D_EVAL_ELEVATION = 15;
+
+export interface EvalSample {
+  id: string;
+  mesh: Mesh;
+  views: SampleViews;
+  condition: OrbitView;
+  captions: { en: string[]; zh: string[] };
+  /** The palette colour the captions name, when they name one. */
+  color?: string;
+  /** A procedural (category, colour, material) combination training never saw. */
+  heldOut: boolean;
+}
+
+export interface EvalSourceOptions {
+  source: EvalSource;
+  split: Split;
+  dataSeed: number;
+  resolution: number;
+  rig: ViewRig;
+  sh3dDir?: string;
+}
+
+/** Yields evaluation samples in a fixed order (procedural: by index; sh3d: catalogue order, unusable entries skipped). */
+export async function* evalSamples(o: EvalSourceOptions): AsyncGenerator<EvalSample> {
+  if (o.source === 'procedural') {
+    for (let i = 0; ; i++) {
+      const s = synthesizeSample({ corpusSeed: o.dataSeed, split: o.split, index: i, resolution: o.resolution, rig: o.rig });
+      yield { id: s.record.id, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, color: s.record.main.color, heldOut: s.record.heldOut };
+    }
+  }
+  const catalogs = await readSh3dCatalogs(o.sh3dDir);
+  const tokenizer = sh3dTokenizer(catalogs);
+  const px = o.resolution * o.resolution;
+  let index = 0;
+  for (const { catalog, entry } of sh3dSplitEntries(catalogs, 'test')) {
+    const c = await filterSh3dEntry(catalog, entry);
+    if ('skip' in c) continue;
+    const s = renderSh3dSample(c.object, { corpusSeed: o.dataSeed, split: 'test', index, copy: 0, resolution: o.resolution, rig: o.rig, tokenizer, augment: false, elevation: SH3D_EVAL_ELEVATION });
+    let alpha = 0;
+    for (let i = 0; i < px; i++) alpha += s.views.rgba[i * 4 + 3] / 255;
+    if (isTooThin(alpha / px)) continue;
+    index++;
+    yield { id: entry.key, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, color: s.record.main.color, heldOut: false };
+  }
+}
