@@ -16,6 +16,8 @@ export class ModelViewer {
   private model?: THREE.Object3D;
   private originals = new Map<THREE.Mesh, THREE.Material | THREE.Material[]>();
   private mode: ViewMode = 'textured';
+  /** Set when the picture changed without the camera moving (model, mode, size). */
+  private needsRender = true;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
@@ -35,8 +37,13 @@ export class ModelViewer {
     this.controls.autoRotateSpeed = 1.5;
     new ResizeObserver(() => this.resize()).observe(canvas);
     this.resize();
+    // Draw only when something changed (the camera moved, turned or settled from damping, or the
+    // model, mode or size changed): a still model costs no GPU or CPU time, which matters on
+    // software WebGL and on battery.
     this.renderer.setAnimationLoop(() => {
-      this.controls.update();
+      const moved = this.controls.update();
+      if (!moved && !this.needsRender) return;
+      this.needsRender = false;
       this.renderer.render(this.scene, this.camera);
     });
   }
@@ -46,6 +53,7 @@ export class ModelViewer {
     this.renderer.setSize(w, h, false);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
+    this.needsRender = true;
   }
 
   /** Loads a GLB, replacing the current model, and frames it. Returns its vertex and face counts. */
@@ -73,6 +81,7 @@ export class ModelViewer {
     this.camera.far = size * 100;
     this.camera.updateProjectionMatrix();
     this.setMode(this.mode);
+    this.needsRender = true;
     return { vertices, faces };
   }
 
@@ -84,9 +93,11 @@ export class ModelViewer {
     for (const [mesh, original] of this.originals) {
       mesh.material = mode === 'textured' ? original : mode === 'clay' ? clay : mode === 'normals' ? normals : wire;
     }
+    this.needsRender = true;
   }
 
   setAutoRotate(on: boolean): void {
     this.controls.autoRotate = on;
+    this.needsRender = true;
   }
 }
