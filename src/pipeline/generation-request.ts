@@ -26,7 +26,7 @@ export const MIN_BOX_SIDE_PX = 16;
 export const BoxSchema = z
   .array(z.number().int({ error: 'must be whole pixels' }).min(0, { error: 'must not be negative' }), { error: 'must be [x, y, width, height] in pixels' })
   .length(4, { error: 'must be [x, y, width, height] in pixels' })
-  .refine((b) => b[2] >= MIN_BOX_SIDE_PX && b[3] >= MIN_BOX_SIDE_PX, { error: `must be at least ${MIN_BOX_SIDE_PX}×${MIN_BOX_SIDE_PX} pixels` })
+  .refine((b) => b[2] >= MIN_BOX_SIDE_PX && b[3] >= MIN_BOX_SIDE_PX, { error: `must be ${MIN_BOX_SIDE_PX}×${MIN_BOX_SIDE_PX} pixels or more` })
   .describe('image → 3D: [x, y, width, height] in pixels of the photo around the object; it is cut out by a graph cut inside the box, for photos without a plain background');
 
 export const GenerationRequestSchema = z

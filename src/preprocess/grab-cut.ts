@@ -79,7 +79,7 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
   const bx0 = Math.max(0, Math.floor(box.x)), by0 = Math.max(0, Math.floor(box.y));
   const bx1 = Math.min(iw, Math.ceil(box.x + box.width)), by1 = Math.min(ih, Math.ceil(box.y + box.height));
   if (!(bx1 - bx0 >= MIN_BOX_SIDE && by1 - by0 >= MIN_BOX_SIDE)) {
-    throw new KilnError('INVALID_INPUT', `grabCut: the box must overlap the ${iw}×${ih} image by at least ${MIN_BOX_SIDE}×${MIN_BOX_SIDE} pixels`);
+    throw new KilnError('INVALID_INPUT', `grabCut: the box must overlap the ${iw}×${ih} image by ${MIN_BOX_SIDE}×${MIN_BOX_SIDE} pixels or more`);
   }
   const long = Math.max(bx1 - bx0, by1 - by0);
   const pad = Math.round(long * o.context);

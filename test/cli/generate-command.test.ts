@@ -97,7 +97,7 @@ describe('kiln image / text', () => {
     expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
     expectOneLineError(kiln('image', SAMPLE, '--box', '400,0,200,100', '-o', join(dir, 'o6')), /--box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);
     expectOneLineError(kiln('image', SAMPLE, '--box', '10,10,100', '-o', join(dir, 'o7')), /--box: must be x,y,width,height/);
-    expectOneLineError(kiln('image', SAMPLE, '--box', '10,10,8,100', '-o', join(dir, 'o8')), /--box: must be at least 16×16/);
+    expectOneLineError(kiln('image', SAMPLE, '--box', '10,10,8,100', '-o', join(dir, 'o8')), /--box: must be 16×16 pixels or more/);
     expectOneLineError(kiln('text', 'a red mug', '--format', 'fbx'), /unknown output format/);
     expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg: must be one of/);
     // A face budget decimation cannot meet is refused before the model is even loaded.

@@ -69,7 +69,7 @@ describe('resolveViewsOptions', () => {
     expect(resolveGenerationOptions({}, MODEL, photo).options.box).toBeUndefined();
     expect(() => resolveGenerationOptions({ box: [500, 0, 400, 300] }, MODEL, photo)).toThrow(/^box: \[500, 0, 400, 300\] reaches outside the 800×600 photo/);
     expect(() => resolveGenerationOptions({ box: [0, 0, 800, 600] }, MODEL, photo)).toThrow(/^box: the box covers the whole photo/);
-    expect(() => resolveGenerationOptions({ box: [0, 0, 10, 300] }, MODEL, photo)).toThrow(/^box: must be at least 16×16 pixels/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 10, 300] }, MODEL, photo)).toThrow(/^box: must be 16×16 pixels or more/);
     expect(() => resolveGenerationOptions({ box: [-1, 0, 100, 100] }, MODEL, photo)).toThrow(/^box\[0\]: must not be negative/);
     expect(() => resolveGenerationOptions({ box: [0, 0, 100] }, MODEL, photo)).toThrow(/^box: must be \[x, y, width, height\]/);
     expect(() => resolveGenerationOptions({ box: [0.5, 0, 100, 100] }, MODEL, photo)).toThrow(/^box\[0\]: must be whole pixels/);
