@@ -1,7 +1,8 @@
 /**
  * Preprocessing benchmark: cuts out every photo in the shared benchmarks' images/ folder and
  * reports how (existing alpha or background removal), the object's coverage, the separating
- * contrast and the time; the plant, which has a ground-truth matte, also gets IoU against it.
+ * contrast and the time; the plant, which has a ground-truth matte, also gets IoU against it, and
+ * a second row cut with a box prompt (`grabCut`) drawn loosely around its matte.
  *
  *   npm run -s bench:preprocess -- [--out out/preprocess] [--json]
  *
@@ -12,8 +13,9 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { readImage, writeImage, type RasterImage } from '../src/core/image.js';
 import { describeError } from '../src/core/errors.js';
-import { preprocessImage } from '../src/preprocess/preprocess-image.js';
+import { PREPROCESS_DEFAULTS, preprocessImage } from '../src/preprocess/preprocess-image.js';
 import { removeBackground } from '../src/preprocess/remove-background.js';
+import { grabCut } from '../src/preprocess/grab-cut.js';
 import { printTable, writeResults } from './harness.js';
 
 interface Row {
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const path of photosUnder(images)) {
     const name = relative(images, path);
-    const image = await readImage(path);
+    const image = await readImage(path, { maxSide: PREPROCESS_DEFAULTS.maxSide });
     const t = performance.now();
     try {
       const p = preprocessImage(image, { size: 256 });
@@ -80,6 +82,29 @@ async function main(): Promise<void> {
       const iou = existsSync(mattePath) ? `${matteIoU(removeBackground(image, { maxClutter: 1 }).image, await readImage(mattePath)).toFixed(3)} if forced` : '–';
       rows.push({ photo: name, matte: `refused: ${why}`, coverage: 0, contrast: '–', iou, ms });
     }
+  }
+  // The box prompt: on each photo with a ground-truth matte, a box drawn around the object (the
+  // matte's bounding box with 5 % of its size added each side, as a person would draw it loosely).
+  for (const path of photosUnder(images)) {
+    const mattePath = join(images, `${basename(path, extname(path))}_matte.png`);
+    if (!existsSync(mattePath)) continue;
+    const name = relative(images, path);
+    const image = await readImage(path, { maxSide: PREPROCESS_DEFAULTS.maxSide });
+    const matte = await readImage(mattePath);
+    let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+    for (let y = 0; y < matte.height; y++) for (let x = 0; x < matte.width; x++) if (matte.data[(y * matte.width + x) * matte.channels] >= 0.5) {
+      x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x + 1); y1 = Math.max(y1, y + 1);
+    }
+    const px = Math.round((x1 - x0) * 0.05), py = Math.round((y1 - y0) * 0.05);
+    const box = { x: Math.max(0, x0 - px), y: Math.max(0, y0 - py), width: 0, height: 0 };
+    box.width = Math.min(matte.width, x1 + px) - box.x;
+    box.height = Math.min(matte.height, y1 + py) - box.y;
+    const t = performance.now();
+    const cut = grabCut(image, box);
+    const ms = Math.round(performance.now() - t);
+    const p = preprocessImage(image, { size: 256, box: { x: box.x / image.width, y: box.y / image.height, width: box.width / image.width, height: box.height / image.height } });
+    await writeImage(p.condition, join(opts.out, `${name.replace(/[\\/]/g, '_').replace(extname(name), '')}_box.png`));
+    rows.push({ photo: `${name} with box [${box.x}, ${box.y}, ${box.width}, ${box.height}]`, matte: p.matte, coverage: p.coverage, contrast: '–', iou: matteIoU(cut.image, matte), ms });
   }
   if (opts.json) console.log(JSON.stringify(rows, null, 2));
   else printTable(rows as unknown as Record<string, string | number>[]);

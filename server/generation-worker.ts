@@ -6,12 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { basename } from 'node:path';
 import { CancelledError, KilnError, describeError } from '../src/core/errors.js';
-import { readImage } from '../src/core/image.js';
+import { readImage, readImageSize } from '../src/core/image.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
 import type { GenerationOptions, GenerationResult } from '../src/pipeline/generation.js';
 import type { OutputFormat } from '../src/export/formats.js';
 import { resolveGenerationOptions, resolveViewsOptions } from '../src/pipeline/generation-options.js';
 import { imageTo3D } from '../src/pipeline/image-to-3d.js';
+import { PREPROCESS_DEFAULTS } from '../src/preprocess/preprocess-image.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
 import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
 import { viewsGridPng, writeOutputs } from '../src/pipeline/write-outputs.js';
@@ -52,7 +53,9 @@ async function run(job: WorkerJob): Promise<void> {
       formats = resolved.formats;
       result = await viewsTo3D(photos, { ...resolved.options, signal: controller.signal, onProgress: onPipelineProgress });
     } else {
-      const resolved = resolveGenerationOptions(job.options, model.manifest);
+      // A box was checked against the photo when the job was accepted; here it becomes fractions of it.
+      const photo = job.kind === 'image' ? await readImageSize(job.inputs[0].path) : undefined;
+      const resolved = resolveGenerationOptions(job.options, model.manifest, photo);
       formats = resolved.formats;
       const options: GenerationOptions = {
         ...resolved.options,
@@ -64,7 +67,7 @@ async function run(job: WorkerJob): Promise<void> {
         },
       };
       result = job.kind === 'image'
-        ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels }), options)
+        ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels, maxSide: PREPROCESS_DEFAULTS.maxSide }), options)
         : await textTo3D(model, job.prompt ?? '', options);
     }
     onProgress({ stage: 'export', fraction: 0.9 });

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describeError } from '../../src/core/errors.js';
 import { promptTokens } from '../../src/diffusion/multiview-model.js';
 import { findRigProblem } from '../../src/geometry/rig.js';
-import { isEmptyPrompt, refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
+import { boxInPhoto, isEmptyPrompt, refuseImageOnlyFields, refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
 import { VIEWS_TO_3D_DEFAULTS } from '../../src/pipeline/views-to-3d.js';
 import { ApiError } from '../api-error.js';
 import { newJobId } from '../job-store.js';
@@ -19,8 +19,11 @@ export interface JobRequest {
   uploads: { name: string; data: Uint8Array }[];
 }
 
-/** Checks that an upload is an image we can decode within the pixel limit, from its header only. */
-async function sniffImage(field: string, file: Express.Multer.File, maxPixels: number): Promise<string> {
+/**
+ * Checks that an upload is an image we can decode within the pixel limit, from its header only.
+ * Returns its extension and its size as displayed (EXIF orientation applied: what a box is drawn on).
+ */
+async function sniffImage(field: string, file: Express.Multer.File, maxPixels: number): Promise<{ ext: string; width: number; height: number }> {
   if (file.size === 0) throw new ApiError(400, 'EMPTY_FILE', `${field}: the file is empty`);
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
@@ -32,7 +35,8 @@ async function sniffImage(field: string, file: Express.Multer.File, maxPixels: n
   const w = meta.width ?? 0, h = meta.height ?? 0;
   if (w * h > maxPixels) throw new ApiError(413, 'TOO_LARGE', `${field}: the image is ${w}×${h} pixels, more than the limit of ${maxPixels}`);
   if (w < 16 || h < 16) throw new ApiError(422, 'UNPROCESSABLE', `${field}: the image is ${w}×${h} pixels; give at least 16×16`);
-  return meta.format === 'jpeg' ? 'jpg' : meta.format;
+  const turned = (meta.orientation ?? 1) >= 5;
+  return { ext: meta.format === 'jpeg' ? 'jpg' : meta.format, width: turned ? h : w, height: turned ? w : h };
 }
 
 /**
@@ -98,6 +102,15 @@ function refuseViewsOnlyOptions(options: JobOptions | undefined): void {
   }
 }
 
+/** Text and views jobs have no single photo for a box to lie in: a 400 naming the field. */
+function refuseImageOnlyOptions(options: JobOptions | undefined): void {
+  try {
+    refuseImageOnlyFields(options ?? {}, (field) => `options.${field}`);
+  } catch (err) {
+    throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
+  }
+}
+
 /**
  * Returns the reader of `POST /jobs` bodies: JSON `{prompt, options}` for a text job, or multipart with
  * one `image`, or several `views` with their `azimuths` (and `elevations`). Everything is checked
@@ -123,6 +136,7 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
         throw new ApiError(422, 'UNKNOWN_WORDS', (err as Error).message);
       }
       refuseViewsOnlyOptions(body.options);
+      refuseImageOnlyOptions(body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
     } else if (req.is('multipart/form-data')) {
       await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(multipartError(err, o.maxViews, o.maxUploadBytes)) : resolve())));
@@ -143,17 +157,25 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
       if (image && views.length) throw new ApiError(400, 'INVALID_REQUEST', 'send either one image or several views, not both');
       if (image) {
         refuseViewsOnlyOptions(jobOptions);
-        const ext = await sniffImage('image', image, o.maxPixels);
+        const { ext, width, height } = await sniffImage('image', image, o.maxPixels);
+        if (jobOptions.box) {
+          try {
+            boxInPhoto(jobOptions.box, { width, height }, 'options.box');
+          } catch (err) {
+            throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
+          }
+        }
         uploads = [{ name: `image.${ext}`, data: image.buffer }];
         job = { id, kind: 'image', state: 'queued', createdAt: now, progress: 0, inputs: [{ file: `image.${ext}` }], options: jobOptions, attempts: 0 };
       } else if (views.length) {
         if (views.length < 2) throw new ApiError(400, 'INVALID_REQUEST', 'views: need at least 2 photos');
+        refuseImageOnlyOptions(jobOptions);
         const azimuths = numberList('azimuths', fields.azimuths, views.length);
         const elevations = numberList('elevations', fields.elevations, views.length, 0);
         checkViewAngles(azimuths, elevations);
         const inputs = [];
         for (const [i, f] of views.entries()) {
-          const ext = await sniffImage(`views[${i}]`, f, o.maxPixels);
+          const { ext } = await sniffImage(`views[${i}]`, f, o.maxPixels);
           uploads.push({ name: `view-${i}.${ext}`, data: f.buffer });
           inputs.push({ file: `view-${i}.${ext}`, azimuth: azimuths[i], elevation: elevations[i] });
         }

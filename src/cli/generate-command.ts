@@ -2,15 +2,16 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { KilnError, describeError } from '../core/errors.js';
-import { readImage } from '../core/image.js';
+import { readImage, readImageSize } from '../core/image.js';
 import { loadMultiViewModel } from '../diffusion/multiview-model.js';
 import { defaultModelDir } from '../diffusion/model-manifest.js';
 import { parseFormats } from '../export/formats.js';
 import { imageTo3D } from '../pipeline/image-to-3d.js';
+import { PREPROCESS_DEFAULTS } from '../preprocess/preprocess-image.js';
 import { textTo3D } from '../pipeline/text-to-3d.js';
 import type { GenerationResult } from '../pipeline/generation.js';
 import { resolveGenerationOptions } from '../pipeline/generation-options.js';
-import { parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
+import { boxInPhoto, parseBoxText, parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
 import type { ReportFields, ViewAgreement } from '../pipeline/generation-report.js';
 import { writeOutputs } from '../pipeline/write-outputs.js';
 import { flagOf } from './flags.js';
@@ -28,6 +29,8 @@ export interface GenerateCommandOptions extends OutputCommandOptions {
   model?: string;
   /** `--no-project-input` sets it false. */
   projectInput?: boolean;
+  /** `--box x,y,w,h` in pixels of the photo (image → 3D). */
+  box?: string;
 }
 
 /**
@@ -65,13 +68,17 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   // Every flag is checked before any work: a bad --faces or --cfg fails here, not after diffusion.
   const request = generationRequest(opts);
   if (kind === 'text') parsePrompt(input, 'text');
-  const image = kind === 'image' ? await readImage(input).catch((err: unknown) => {
+  const named = (err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
-  }) : undefined;
+  };
+  // The photo's size (header only) checks a --box before decoding; the photo is decoded downscaled.
+  const photo = kind === 'image' ? await readImageSize(input).catch(named) : undefined;
+  if (photo && request.box) boxInPhoto(request.box, photo, '--box');
+  const image = kind === 'image' ? await readImage(input, { maxSide: PREPROCESS_DEFAULTS.maxSide }).catch(named) : undefined;
   await ensureWritableFolder(opts.out);
   return produceAndWrite(opts, { command: kind, input: kind === 'image' ? resolve(input) : input }, async (signal, onProgress) => {
     const model = await loadMultiViewModel(opts.model ?? defaultModelDir());
-    const options = { ...resolveGenerationOptions(request, model.manifest).options, signal, onProgress };
+    const options = { ...resolveGenerationOptions(request, model.manifest, photo, flagOf).options, signal, onProgress };
     try {
       return kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
     } finally {
@@ -93,6 +100,7 @@ export function generationRequest(opts: GenerateCommandOptions): GenerationReque
       formats: parseFormats(opts.format),
       fast: opts.fast,
       projectInput: opts.projectInput,
+      box: opts.box === undefined ? undefined : parseBoxText(opts.box),
     },
     flagOf,
   );

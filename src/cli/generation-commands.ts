@@ -33,7 +33,8 @@ export function addGenerationCommands(program: Command): void {
       .command('image')
       .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
       .argument('<photo>', 'input image (PNG, JPEG, WebP…); a plain background is removed, an alpha channel is honoured')
-      .option('--no-project-input', 'texture only from the generated views, not from the photo itself'),
+      .option('--no-project-input', 'texture only from the generated views, not from the photo itself')
+      .option('--box <x,y,w,h>', 'the object\'s box in pixels of the photo; cut out by a graph cut inside it (for photos without a plain background)'),
     'out/image',
   ).action(async (photo: string, opts: GenerateCommandOptions) => {
     process.stdout.write(`${await runGenerateCommand('image', photo, opts)}\n`);

@@ -20,6 +20,25 @@ export const DEFAULT_MAX_PIXELS = 64_000_000;
 export interface ReadImageOptions {
   /** Refuse images with more pixels than this (checked from the header, before decoding). */
   maxPixels?: number;
+  /**
+   * Downscale while decoding so that the longer side is at most this (never enlarged). JPEG and WebP
+   * shrink on load (libjpeg decodes at 1/2, 1/4, 1/8 directly) and libvips streams the rest, so a
+   * large photo never exists in memory at full size: a 6300² photo as float RGBA would be 635 MB.
+   */
+  maxSide?: number;
+}
+
+/** An image's size as displayed (EXIF orientation applied), from its header only. */
+export async function readImageSize(input: string | Buffer | Uint8Array): Promise<{ width: number; height: number }> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new KilnError('INVALID_INPUT', `readImageSize: not a readable image (${describeError(err)})`, { cause: err });
+  }
+  const w = meta.width ?? 0, h = meta.height ?? 0;
+  // Orientations 5–8 turn the picture a quarter: what people see (and draw a box on) is h × w.
+  return (meta.orientation ?? 1) >= 5 ? { width: h, height: w } : { width: w, height: h };
 }
 
 /** Creates an image filled with `fill` (one value per channel, default all zero). */
@@ -53,9 +72,13 @@ export async function readImage(input: string | Buffer | Uint8Array, options: Re
   if (w * h > maxPixels) {
     throw new KilnError('TOO_LARGE', `readImage: image is ${w}×${h} = ${w * h} pixels, more than the limit of ${maxPixels}`);
   }
+  if (options.maxSide !== undefined && !(Number.isInteger(options.maxSide) && options.maxSide > 0)) {
+    throw new KilnError('INVALID_INPUT', `readImage: maxSide must be a positive integer, got ${options.maxSide}`);
+  }
   try {
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'error' })
-      .rotate()
+    let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
+    if (options.maxSide) pipeline = pipeline.resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true });
+    const { data, info } = await pipeline
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });

@@ -1,7 +1,7 @@
 import { GUIDANCE_DEFAULTS, type GuidancePresetName, type GuidanceSchedule } from '../diffusion/guidance.js';
 import { DEFAULT_FORMATS, type OutputFormat } from '../export/formats.js';
 import type { GenerationOptions } from './generation.js';
-import { parseGenerationRequest, refuseViewsOnlyFields, type GenerationRequest } from './generation-request.js';
+import { boxInPhoto, parseGenerationRequest, refuseImageOnlyFields, refuseViewsOnlyFields, type GenerationRequest } from './generation-request.js';
 import type { ViewsTo3DOptions } from './views-to-3d.js';
 
 /**
@@ -61,13 +61,18 @@ export interface ResolvedGeneration {
 /**
  * Turns a generation request (CLI flags, API options, web form) into pipeline options: validates it
  * (a `KilnError` naming the field, before any work; views → 3D's fields are refused) and fills every
- * default from the model.
+ * default from the model. `photo` is the input photo's size as displayed, for image → 3D: a `box`
+ * is checked against it and becomes fractions of it; without a photo (text → 3D) a box is refused.
  */
-export function resolveGenerationOptions(request: unknown, model: ModelDefaults): ResolvedGeneration {
-  const r = parseGenerationRequest(request);
-  refuseViewsOnlyFields(r);
+export function resolveGenerationOptions(request: unknown, model: ModelDefaults, photo?: { width: number; height: number }, name?: (field: string) => string): ResolvedGeneration {
+  const r = parseGenerationRequest(request, name);
+  refuseViewsOnlyFields(r, name);
+  if (!photo) refuseImageOnlyFields(r, name);
   const options = completeGenerationOptions(
-    { seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput },
+    {
+      seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput,
+      box: r.box && photo ? boxInPhoto(r.box, photo, name ? name('box') : 'box') : undefined,
+    },
     model,
   );
   return { options, formats: [...(r.formats ?? DEFAULT_FORMATS)] };
@@ -87,6 +92,7 @@ export interface ResolvedViews {
  */
 export function resolveViewsOptions(request: unknown, name?: (field: string) => string): ResolvedViews {
   const r = parseGenerationRequest(request, name);
+  refuseImageOnlyFields(r, name);
   return {
     options: { faceBudget: r.faces, textureSize: r.textureSize, force: r.force, supportPlane: r.supportPlane },
     formats: [...(r.formats ?? DEFAULT_FORMATS)],

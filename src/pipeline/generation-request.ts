@@ -15,6 +15,20 @@ import { describeControlCharacter } from '../text/control-characters.js';
 /** Fewer faces than this leave no recognisable object (decimation keeps the outline, not the shape). */
 export const MIN_FACE_BUDGET = 500;
 
+/** The smallest box side accepted, in pixels of the photo: smaller holds no object worth cutting. */
+export const MIN_BOX_SIDE_PX = 16;
+
+/**
+ * A box around the object in the photo: `[x, y, width, height]` in pixels of the photo as displayed
+ * (EXIF orientation applied), from its top-left corner. Whether it lies inside the photo is checked
+ * against the photo's size by {@link boxInPhoto}.
+ */
+export const BoxSchema = z
+  .array(z.number().int({ error: 'must be whole pixels' }).min(0, { error: 'must not be negative' }), { error: 'must be [x, y, width, height] in pixels' })
+  .length(4, { error: 'must be [x, y, width, height] in pixels' })
+  .refine((b) => b[2] >= MIN_BOX_SIDE_PX && b[3] >= MIN_BOX_SIDE_PX, { error: `must be ${MIN_BOX_SIDE_PX}×${MIN_BOX_SIDE_PX} pixels or more` })
+  .describe('image → 3D: [x, y, width, height] in pixels of the photo around the object; it is cut out by a graph cut inside the box, for photos without a plain background');
+
 export const GenerationRequestSchema = z
   .object({
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('random seed (same seed, input and options → same model)'),
@@ -26,6 +40,7 @@ export const GenerationRequestSchema = z
     formats: z.array(z.enum(OUTPUT_FORMATS)).min(1).optional().describe('model formats (default glb, obj)'),
     fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),
     projectInput: z.boolean().optional().describe('image → 3D: also texture from the photo itself (default true)'),
+    box: BoxSchema.optional(),
     force: z.boolean().optional().describe("views → 3D: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
     supportPlane: z.boolean().optional().describe('views → 3D: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
   })
@@ -55,6 +70,54 @@ export const VIEWS_ONLY_FIELDS = ['force', 'supportPlane'] as const;
 export function refuseViewsOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
   const field = VIEWS_ONLY_FIELDS.find((f) => request[f] !== undefined);
   if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for photos around an object (views jobs)`);
+}
+
+/** Fields that only image → 3D (one photo) uses. */
+export const IMAGE_ONLY_FIELDS = ['box'] as const;
+
+/**
+ * Refuses, for text → 3D and views → 3D, the fields only image → 3D uses (a box has no photo to lie
+ * in). The error is a `KilnError` (`INVALID_INPUT`) naming the field as `name(field)` gives it.
+ */
+export function refuseImageOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
+  const field = IMAGE_ONLY_FIELDS.find((f) => request[f] !== undefined);
+  if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for image → 3D (one photo)`);
+}
+
+/** A box as fractions of the photo's width and height (the same on any downscaled copy). */
+export interface PhotoBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Checks a requested box against the photo's size (as displayed) and returns it as fractions of
+ * that size. A box reaching outside the photo is refused (`INVALID_INPUT`, named `name`), not
+ * clipped: it was drawn on some other picture, or mistyped.
+ */
+export function boxInPhoto(box: readonly number[], photo: { width: number; height: number }, name = 'box'): PhotoBox {
+  const [x, y, w, h] = box;
+  if (x + w > photo.width || y + h > photo.height) {
+    throw new KilnError('INVALID_INPUT', `${name}: [${box.join(', ')}] reaches outside the ${photo.width}×${photo.height} photo (x + width ≤ ${photo.width}, y + height ≤ ${photo.height})`);
+  }
+  if (w >= photo.width && h >= photo.height) {
+    throw new KilnError('INVALID_INPUT', `${name}: the box covers the whole photo; draw it around the object, leaving some background outside it`);
+  }
+  return { x: x / photo.width, y: y / photo.height, width: w / photo.width, height: h / photo.height };
+}
+
+/**
+ * Parses the CLI's `x,y,w,h` (pixels) into the request's box; the schema checks the values.
+ * Anything that is not four comma-separated numbers is a `KilnError` naming `name`.
+ */
+export function parseBoxText(text: string, name = '--box'): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length !== 4 || parts.some((p) => !/^-?\d+(\.\d+)?$/.test(p))) {
+    throw new KilnError('INVALID_INPUT', `${name}: must be x,y,width,height in pixels of the photo, e.g. 120,80,400,300; got '${text}'`);
+  }
+  return parts.map(Number);
 }
 
 /** The longest prompt taken (the text encoder reads far fewer tokens; more is never read anyway). */

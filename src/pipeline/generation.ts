@@ -5,6 +5,7 @@ import type { Mesh } from '../geometry/mesh.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { Reconstructor } from './reconstruct-from-views.js';
 import type { ViewAgreement } from './generation-report.js';
+import type { PhotoBox } from './generation-request.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -25,6 +26,8 @@ export interface GenerationOptions extends OperationOptions {
   fast: boolean;
   /** Image → 3D: also texture from the input photo itself, where it sees the surface. */
   projectInput: boolean;
+  /** Image → 3D: where the object is, as fractions of the photo (see `boxInPhoto`); cut out by a graph cut inside it. */
+  box?: PhotoBox;
   /**
    * Builds the textured mesh from the generated views (default `reconstructFromViews`: visual hull,
    * depth fusion, texture bake). A learned reconstructor with the same signature drops in here.

@@ -5,7 +5,7 @@ import { generateFromCondition } from './generate-from-condition.js';
 import { pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
 
 /**
- * Photo → textured mesh: preprocess (matte, crop, resize to the model's condition size), six views
+ * Photo → textured mesh: preprocess (matte — from `options.box` when given —, crop, resize to the model's condition size), six views
  * from the multi-view model, reconstruction and texture. Progress is one weighted fraction over the
  * stages; the signal cancels between and inside stages; `timings` has seconds per stage.
  */
@@ -13,7 +13,7 @@ export async function imageTo3D(model: MultiViewModel, image: RasterImage, optio
   const timings: Record<string, number> = {};
   const progress = pipelineProgress(options.onProgress, ['preprocess', 'diffusion', 'reconstruct', 'unwrap', 'texture']);
   const input = await timed(timings, 'preprocess', () =>
-    preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, signal: options.signal }),
+    preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, box: options.box, signal: options.signal }),
   );
   progress({ stage: 'preprocess', fraction: 1 });
   const result = await generateFromCondition(model, { image: input.condition }, options, timings, progress, input.cutout);

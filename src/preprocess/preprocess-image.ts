@@ -2,6 +2,8 @@ import { KilnError } from '../core/errors.js';
 import { createImage, type RasterImage } from '../core/image.js';
 import type { OperationOptions } from '../core/progress.js';
 import { cropToObject } from './crop-to-object.js';
+import { shrinkImage } from './shrink-image.js';
+import { boxInPixels, grabCut, type GrabCutOptions, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
 
 export interface PreprocessOptions extends OperationOptions {
@@ -12,9 +14,23 @@ export interface PreprocessOptions extends OperationOptions {
   /** Side of the high-resolution cut-out kept for `input.png` and texturing. */
   cutoutSize: number;
   background: Partial<RemoveBackgroundOptions>;
+  /**
+   * Longer side that a photo is shrunk to before anything else. 2048 px keeps the 512 px cut-out
+   * sharp for any object covering a quarter of the photo's longer side or more, and bounds memory: a
+   * 6300² photo would otherwise be 635 MB as float RGBA, times the copies segmentation makes.
+   * Readers of files should decode at this size already (`readImage`'s `maxSide`).
+   */
+  maxSide: number;
+  /**
+   * Where the object is (from the person: CLI `--box`, API `box`, drawn in the web app). Inside it
+   * the object is cut by `grabCut`, which needs no plain backdrop; without it, `removeBackground`.
+   * On a cut-out with transparency, the alpha is kept inside the box and cleared outside it.
+   */
+  box?: RelativeBox;
+  grabCut: Partial<GrabCutOptions>;
 }
 
-export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {} };
+export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {} };
 
 export interface PreprocessedImage {
   /** What the model sees: the object centred in a `size`² RGBA square. */
@@ -22,7 +38,7 @@ export interface PreprocessedImage {
   /** The same framing at `cutoutSize`², for `input.png` and as a texture source. */
   cutout: RasterImage;
   /** Where the matte came from. */
-  matte: 'alpha' | 'background-removal';
+  matte: 'alpha' | 'background-removal' | 'box';
   /** Fraction of the input that is object. */
   coverage: number;
 }
@@ -39,24 +55,33 @@ function hasUsefulAlpha(image: RasterImage): boolean {
 }
 
 /**
- * Decoded photo → what the multi-view model and the texture stage need. An existing alpha channel is
- * honoured; otherwise a plain background is removed (see `removeBackground`). The object is then
- * cropped to a square with a margin (the same rule the model was trained with) at the condition
- * size and at a larger size for the output folder.
+ * Decoded photo → what the multi-view model and the texture stage need. A photo larger than
+ * `maxSide` is shrunk first, so nothing after allocates at its full size. An existing alpha channel
+ * is honoured; with a `box`, the object inside it is cut by `grabCut`; otherwise a plain background
+ * is removed (see `removeBackground`). The object is then cropped to a square with a margin (the
+ * same rule the model was trained with) at the condition size and at a larger size for the output
+ * folder.
  */
 export function preprocessImage(image: RasterImage, options: Partial<PreprocessOptions> = {}): PreprocessedImage {
   const o = { ...PREPROCESS_DEFAULTS, ...options };
+  image = shrinkImage(image, o.maxSide);
   let rgba: RasterImage;
   let matte: PreprocessedImage['matte'];
   let coverage: number;
   if (hasUsefulAlpha(image)) {
-    rgba = image;
+    rgba = o.box ? clearOutside(image, boxInPixels(o.box, image.width, image.height)) : image;
     matte = 'alpha';
     let solid = 0;
-    for (let i = 3; i < image.data.length; i += 4) if (image.data[i] >= 0.5) solid++;
+    for (let i = 3; i < rgba.data.length; i += 4) if (rgba.data[i] >= 0.5) solid++;
+    if (!solid) throw new KilnError('INVALID_INPUT', 'preprocessImage: the box holds no opaque pixels of the cut-out');
     coverage = solid / (image.width * image.height);
   } else if (image.channels === 4 && image.data.every((v, i) => i % 4 !== 3 || v < 0.5)) {
     throw new KilnError('INVALID_INPUT', 'preprocessImage: the image is fully transparent');
+  } else if (o.box) {
+    const cut = grabCut(image, boxInPixels(o.box, image.width, image.height), { ...o.grabCut, signal: o.signal });
+    rgba = cut.image;
+    matte = 'box';
+    coverage = cut.coverage;
   } else {
     const removed = removeBackground(image, { ...o.background, signal: o.signal });
     rgba = removed.image;
@@ -70,6 +95,17 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
     matte,
     coverage,
   };
+}
+
+/** A copy of an RGBA image with alpha cleared outside a box. */
+function clearOutside(image: RasterImage, box: PixelBox): RasterImage {
+  const out = { ...image, data: image.data.slice() };
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (x + 0.5 < box.x || x + 0.5 > box.x + box.width || y + 0.5 < box.y || y + 0.5 > box.y + box.height) out.data[(y * image.width + x) * 4 + 3] = 0;
+    }
+  }
+  return out;
 }
 
 function withOpaqueAlpha(image: RasterImage): RasterImage {

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 
@@ -65,6 +66,22 @@ describe('kiln image / text', () => {
     for (const f of ['model.glb', 'preview.gif', 'report.json']) expect(existsSync(join(out, f))).toBe(true);
   });
 
+  test('--box cuts the object out of a cluttered photo by a graph cut inside the box', async () => {
+    const dir = tempDir();
+    // The red mug composited over blocks of greens, blues and greys: no plain backdrop anywhere.
+    const w = 800, h = 600, bg = Buffer.alloc(w * h * 3);
+    const palette = [[40, 110, 40], [90, 150, 60], [60, 70, 140], [140, 140, 140], [200, 200, 190], [30, 40, 30]];
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) bg.set(palette[(Math.floor(x / 23) * 7 + Math.floor(y / 17) * 3) % palette.length], (y * w + x) * 3);
+    const photo = join(dir, 'cluttered.jpg');
+    await sharp(bg, { raw: { width: w, height: h, channels: 3 } }).composite([{ input: join(REPO_ROOT, 'assets', 'samples', 'red-mug.png'), left: 150, top: 40 }]).jpeg({ quality: 92 }).toFile(photo);
+    const r = kiln('image', photo, '--box', '150,40,512,512', '-o', join(dir, 'boxed'), '--fast', '--no-preview', '--format', 'glb', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.matte).toBe('box');
+    expect(existsSync(join(dir, 'boxed', 'model.glb'))).toBe(true);
+  });
+
   test('bad input: one line, non-zero exit, nothing written', () => {
     const dir = tempDir();
     const notImage = join(dir, 'notes.png');
@@ -77,6 +94,9 @@ describe('kiln image / text', () => {
     expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /knows none of the words/);
     expectOneLineError(kiln('text', 'a red mug\u001b[2J', '-o', join(dir, 'o5')), /control character \(U\+001B/);
     expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
+    expectOneLineError(kiln('image', SAMPLE, '--box', '400,0,200,100', '-o', join(dir, 'o6')), /--box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);
+    expectOneLineError(kiln('image', SAMPLE, '--box', '10,10,100', '-o', join(dir, 'o7')), /--box: must be x,y,width,height/);
+    expectOneLineError(kiln('image', SAMPLE, '--box', '10,10,8,100', '-o', join(dir, 'o8')), /--box: must be 16×16 pixels or more/);
     expectOneLineError(kiln('text', 'a red mug', '--format', 'fbx'), /unknown output format/);
     expectOneLineError(kiln('text', 'a red mug', '--cfg', 'loud'), /--cfg: must be one of/);
     // A face budget decimation cannot meet is refused before the model is even loaded.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { KilnError } from '../../src/core/errors.js';
-import { createImage, encodeImage, readImage, writeImage } from '../../src/core/image.js';
+import { createImage, encodeImage, readImage, readImageSize, writeImage } from '../../src/core/image.js';
 import { tempDir } from '../helpers/paths.js';
 
 describe('image I/O', () => {
@@ -58,5 +58,21 @@ describe('image I/O', () => {
     expect(err).toMatchObject({ code: 'TOO_LARGE' });
     expect((err as Error).message).toContain('50000×50000');
     await expect(readImage(header, { maxPixels: 1000 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+  });
+
+  test('maxSide decodes a large photo downscaled, aspect kept, never enlarged; readImageSize reads the header', async () => {
+    const jpg = await sharp({ create: { width: 1200, height: 600, channels: 3, background: '#c04020' } }).jpeg().toBuffer();
+    const small = await readImage(jpg, { maxSide: 300 });
+    expect([small.width, small.height]).toEqual([300, 150]);
+    expect(small.data[0]).toBeCloseTo(0xc0 / 255, 1);
+    const same = await readImage(jpg, { maxSide: 5000 });
+    expect([same.width, same.height]).toEqual([1200, 600]);
+    expect(await readImageSize(jpg)).toEqual({ width: 1200, height: 600 });
+    // EXIF orientation 6 turns the picture: what people see, and draw a box on, is 600 × 1200.
+    const turned = await sharp(jpg).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    expect(await readImageSize(turned)).toEqual({ width: 600, height: 1200 });
+    const read = await readImage(turned, { maxSide: 300 });
+    expect([read.width, read.height]).toEqual([150, 300]);
+    await expect(readImage(jpg, { maxSide: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

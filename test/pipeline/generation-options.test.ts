@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { GUIDANCE_PRESETS } from '../../src/diffusion/guidance.js';
 import { loadModelManifest, defaultModelDir } from '../../src/diffusion/model-manifest.js';
 import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, resolveViewsOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
-import { GenerationRequestSchema, MAX_PROMPT_LENGTH, MIN_FACE_BUDGET, PromptSchema, parseGenerationRequest, parsePrompt } from '../../src/pipeline/generation-request.js';
+import { GenerationRequestSchema, MAX_PROMPT_LENGTH, MIN_FACE_BUDGET, PromptSchema, parseBoxText, parseGenerationRequest, parsePrompt } from '../../src/pipeline/generation-request.js';
 import { TextJobRequestSchema } from '../../server/schemas.js';
 
 // A model whose defaults differ from kiln's own, so that every default can be traced to its source.
@@ -61,6 +61,24 @@ describe('resolveViewsOptions', () => {
   test('a bad views request fails before any work, naming the field as the caller names it', () => {
     expect(() => resolveViewsOptions({ faces: 1 }, (f) => `--${f}`)).toThrow(/^--faces: must be 500 or more/);
     expect(() => resolveViewsOptions({ force: 'yes' })).toThrow(/^force: /);
+  });
+
+  test('a box is checked against the photo and becomes fractions of it; without a photo it is refused', () => {
+    const photo = { width: 800, height: 600 };
+    expect(resolveGenerationOptions({ box: [100, 150, 400, 300] }, MODEL, photo).options.box).toEqual({ x: 0.125, y: 0.25, width: 0.5, height: 0.5 });
+    expect(resolveGenerationOptions({}, MODEL, photo).options.box).toBeUndefined();
+    expect(() => resolveGenerationOptions({ box: [500, 0, 400, 300] }, MODEL, photo)).toThrow(/^box: \[500, 0, 400, 300\] reaches outside the 800×600 photo/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 800, 600] }, MODEL, photo)).toThrow(/^box: the box covers the whole photo/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 10, 300] }, MODEL, photo)).toThrow(/^box: must be 16×16 pixels or more/);
+    expect(() => resolveGenerationOptions({ box: [-1, 0, 100, 100] }, MODEL, photo)).toThrow(/^box\[0\]: must not be negative/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 100] }, MODEL, photo)).toThrow(/^box: must be \[x, y, width, height\]/);
+    expect(() => resolveGenerationOptions({ box: [0.5, 0, 100, 100] }, MODEL, photo)).toThrow(/^box\[0\]: must be whole pixels/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 100, 100] }, MODEL)).toThrow(/^box: only for image → 3D/);
+    expect(() => resolveViewsOptions({ box: [0, 0, 100, 100] })).toThrow(/^box: only for image → 3D/);
+    expect(() => resolveGenerationOptions({ box: [0, 0, 1000, 100] }, MODEL, photo, (f) => `--${f}`)).toThrow(/^--box: /);
+    expect(parseBoxText('10, 20,300,200')).toEqual([10, 20, 300, 200]);
+    expect(() => parseBoxText('10,20,300')).toThrow(/^--box: must be x,y,width,height/);
+    expect(() => parseBoxText('a,b,c,d')).toThrow(/^--box: must be x,y,width,height/);
   });
 
   test('image and text generations refuse the fields only photos use, instead of ignoring them', () => {

@@ -6,6 +6,7 @@ import { computeVertexNormals } from '../../src/geometry/mesh.js';
 import { alphaBoundingBox, cropToObject } from '../../src/preprocess/crop-to-object.js';
 import { preprocessImage } from '../../src/preprocess/preprocess-image.js';
 import { removeBackground } from '../../src/preprocess/remove-background.js';
+import { shrinkImage } from '../../src/preprocess/shrink-image.js';
 import { renderMesh } from '../../src/render/render-mesh.js';
 import { generateObject } from '../../src/synth/generate-object.js';
 import { benchmarksDir } from '../helpers/paths.js';
@@ -85,5 +86,21 @@ describe('preprocess', () => {
     expect(p.matte).toBe('background-removal');
     expect(p.coverage).toBeGreaterThan(0.1);
     expect(p.coverage).toBeLessThan(0.5);
+  });
+
+  test('a photo larger than maxSide is shrunk first: same cut-out framing, area-averaged colour', () => {
+    const { image } = photo([0.9, 0.9, 0.88], 3);
+    const big = shrinkImage(image, 100);
+    expect([big.width, big.height]).toEqual([100, 80]);
+    // A 2×2 area average of the original.
+    const want = (image.data[0] + image.data[3] + image.data[200 * 3] + image.data[201 * 3]) / 4;
+    expect(big.data[0]).toBeCloseTo(want, 5);
+    expect(shrinkImage(image, 400)).toBe(image);
+    const full = preprocessImage(image, { size: 32 });
+    const shrunk = preprocessImage(image, { size: 32, maxSide: 120 });
+    expect(Math.abs(shrunk.coverage - full.coverage)).toBeLessThan(0.02);
+    let diff = 0;
+    for (let i = 3; i < full.condition.data.length; i += 4) diff += Math.abs(full.condition.data[i] - shrunk.condition.data[i]);
+    expect(diff / (32 * 32)).toBeLessThan(0.05);
   });
 });

@@ -182,6 +182,10 @@ describe('kiln serve', () => {
     views.append('azimuths', '0');
     await expectError(post(views), 400, 'INVALID_REQUEST', /azimuths: expected 2/);
     await expectError(post(imageForm(SAMPLE, { force: true })), 400, 'INVALID_REQUEST', /options\.force: only for photos around an object/);
+    // A box is checked against the photo's size at once (the sample is 512×512), and refused where no photo is.
+    await expectError(post(imageForm(SAMPLE, { box: [400, 0, 200, 100] })), 400, 'INVALID_REQUEST', /options\.box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);
+    await expectError(post(imageForm(SAMPLE, { box: [0, 0, 4, 100] })), 400, 'INVALID_REQUEST', /options\.box: must be 16×16 pixels or more/);
+    await expectError(postJson({ prompt: 'a mug', options: { box: [0, 0, 100, 100] } }), 400, 'INVALID_REQUEST', /options\.box: only for image → 3D/);
     await expectError(postJson({ prompt: 'a mug', options: { supportPlane: false } }), 400, 'INVALID_REQUEST', /options\.supportPlane/);
     // Ids: unknown, malformed, traversal; files: only known output names.
     await expectError(fetch(`${s.url}/api/v1/jobs/mwt00000-00000000`), 404, 'NOT_FOUND');

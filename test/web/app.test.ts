@@ -160,6 +160,35 @@ maybe('web app', () => {
     await page.close();
   }, 300000);
 
+  test('a box dragged over the photo (or typed) goes with the job; clearing removes it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 1300 } });
+    await page.goto(server.url);
+    await page.setInputFiles('#file', join(REPO_ROOT, 'assets', 'samples', 'red-mug.png')); // 512×512
+    await page.locator('#box-photo').waitFor({ state: 'visible', timeout: 10000 });
+    const r = (await page.locator('#box-photo').boundingBox())!;
+    await page.mouse.move(r.x + r.width * 0.25, r.y + r.height * 0.25);
+    await page.mouse.down();
+    await page.mouse.move(r.x + r.width * 0.5, r.y + r.height * 0.6, { steps: 4 });
+    await page.mouse.move(r.x + r.width * 0.75, r.y + r.height * 0.75, { steps: 4 });
+    await page.mouse.up();
+    const drawn = await Promise.all(['#box-x', '#box-y', '#box-w', '#box-h'].map(async (id) => Number(await page.inputValue(id))));
+    // In pixels of the photo, whatever size it is shown at.
+    for (const [v, want] of drawn.map((v, i) => [v, i < 2 ? 128 : 256])) expect(Math.abs(v - want)).toBeLessThanOrEqual(8);
+    await expect(page.locator('#box-rect').isVisible()).resolves.toBe(true);
+    await page.click('#box-clear');
+    await expect(page.locator('#box-rect').isVisible()).resolves.toBe(false);
+    await expect(page.inputValue('#box-w')).resolves.toBe('');
+    // The keyboard's way: the four fields.
+    for (const [id, v] of [['#box-x', '100'], ['#box-y', '90'], ['#box-w', '300'], ['#box-h', '320']]) await page.fill(id, v);
+    await expect(page.locator('#box-rect').isVisible()).resolves.toBe(true);
+    await submitJob(page, () => page.click('#image-submit'));
+    const id = page.url().split('/').pop();
+    const job = await (await fetch(`${server.url}/api/v1/jobs/${id}`)).json() as { options: { box?: number[] } };
+    expect(job.options.box).toEqual([100, 90, 300, 320]);
+    await page.click('#cancel');
+    await page.close();
+  }, 120000);
+
   test('photos around an object: wrong angles fail naming the photos; kept anyway, the job shows each photo\'s IoU and the warning', async () => {
     const { renderCalibratedViews } = await import('../../src/render/render-views.js');
     const { writeImage } = await import('../../src/core/image.js');

@@ -34,6 +34,12 @@ const ui = {
   gallery: $<HTMLUListElement>('gallery-list'),
   more: $<HTMLButtonElement>('more'),
   access: $<HTMLDetailsElement>('access'),
+  boxField: $<HTMLFieldSetElement>('box-field'),
+  boxStage: $('box-stage'),
+  boxPhoto: $<HTMLImageElement>('box-photo'),
+  boxRect: $('box-rect'),
+  boxInputs: ['box-x', 'box-y', 'box-w', 'box-h'].map((id) => $<HTMLInputElement>(id)),
+  boxClear: $<HTMLButtonElement>('box-clear'),
   key: $<HTMLInputElement>('api-key'),
 };
 
@@ -97,9 +103,72 @@ window.addEventListener(NEEDS_KEY_EVENT, () => {
 
 const DROP_PROMPT = [...ui.dropText.childNodes].map((n) => n.cloneNode(true));
 
+// --- Box: where the object is, drawn over the chosen photo (pixels of the photo as displayed) ----
+
+/** The box around the object, [x, y, width, height] in pixels of the photo, or none. */
+let box: [number, number, number, number] | undefined;
+
+/** Sets (or clears) the box: the rectangle over the photo and the four fields show it. */
+function setBox(b: [number, number, number, number] | undefined, fromFields = false): void {
+  box = b;
+  ui.boxRect.hidden = !b;
+  if (!fromFields) ui.boxInputs.forEach((input, i) => (input.value = b ? String(b[i]) : ''));
+  drawBox();
+}
+
+/** Places the rectangle over the photo at its displayed scale (again after a resize). */
+function drawBox(): void {
+  const photo = ui.boxPhoto;
+  if (!box || !photo.naturalWidth) return;
+  const s = photo.clientWidth / photo.naturalWidth;
+  Object.assign(ui.boxRect.style, { left: `${box[0] * s}px`, top: `${box[1] * s}px`, width: `${box[2] * s}px`, height: `${box[3] * s}px` });
+}
+
+/** A pointer position in pixels of the photo, clamped to it. */
+function photoPoint(e: PointerEvent): [number, number] {
+  const r = ui.boxPhoto.getBoundingClientRect();
+  const w = ui.boxPhoto.naturalWidth, h = ui.boxPhoto.naturalHeight;
+  const x = ((e.clientX - r.left) / Math.max(1, r.width)) * w, y = ((e.clientY - r.top) / Math.max(1, r.height)) * h;
+  return [Math.min(w, Math.max(0, Math.round(x))), Math.min(h, Math.max(0, Math.round(y)))];
+}
+
+let dragFrom: [number, number] | undefined;
+ui.boxStage.addEventListener('pointerdown', (e) => {
+  if (!ui.boxPhoto.naturalWidth) return;
+  e.preventDefault();
+  dragFrom = photoPoint(e);
+  ui.boxStage.setPointerCapture?.(e.pointerId);
+});
+ui.boxStage.addEventListener('pointermove', (e) => {
+  if (!dragFrom) return;
+  const [x, y] = photoPoint(e);
+  setBox([Math.min(x, dragFrom[0]), Math.min(y, dragFrom[1]), Math.abs(x - dragFrom[0]), Math.abs(y - dragFrom[1])]);
+});
+const endDrag = (): void => {
+  // A click (or a sliver) is not a box: the server needs at least 16 pixels each way.
+  if (dragFrom && box && (box[2] < 16 || box[3] < 16)) setBox(undefined);
+  dragFrom = undefined;
+};
+ui.boxStage.addEventListener('pointerup', endDrag);
+ui.boxStage.addEventListener('pointercancel', endDrag);
+for (const input of ui.boxInputs) {
+  input.addEventListener('input', () => {
+    const v = ui.boxInputs.map((i) => i.value.trim());
+    if (v.every((t) => t === '')) return setBox(undefined, true);
+    const n = v.map(Number);
+    if (v.every((t) => t !== '') && n.every((x) => Number.isInteger(x) && x >= 0)) setBox(n as [number, number, number, number], true);
+  });
+}
+ui.boxClear.addEventListener('click', () => setBox(undefined));
+ui.boxPhoto.addEventListener('load', drawBox);
+window.addEventListener('resize', drawBox);
+
 /** Forgets the chosen photo: no preview, nothing to submit. */
 function unchoose(): void {
   chosen = undefined;
+  ui.boxField.hidden = true;
+  ui.boxPhoto.removeAttribute('src');
+  setBox(undefined);
   if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
   ui.dropPreview.removeAttribute('src');
   ui.dropPreview.hidden = true;
@@ -136,6 +205,9 @@ async function choose(file: File | undefined): Promise<void> {
   ui.dropPreview.hidden = false;
   ui.dropText.textContent = file.name || 'pasted image';
   ui.imageSubmit.disabled = false;
+  ui.boxPhoto.src = url;
+  ui.boxField.hidden = false;
+  setBox(undefined);
 }
 
 ui.file.addEventListener('change', () => void choose(ui.file.files?.[0]));
@@ -166,7 +238,9 @@ ui.imageForm.addEventListener('submit', async (e) => {
   showError(undefined);
   ui.imageSubmit.disabled = true;
   try {
-    openJob(await submitImage(chosen, chosen.name || 'pasted.png', options()));
+    // A typed box that is not complete is a mistake to point out, not a box to drop silently.
+    if (!box && ui.boxInputs.some((i) => i.value.trim() !== '')) throw new Error('The box needs x, y, width and height, whole pixels of the photo (or clear it).');
+    openJob(await submitImage(chosen, chosen.name || 'pasted.png', box ? { ...options(), box } : options()));
   } catch (err) {
     showError((err as Error).message);
   } finally {
