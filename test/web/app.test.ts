@@ -304,6 +304,7 @@ maybe('web app', () => {
     const message = await page.locator('#error').textContent();
     expect(message).toMatch(/^The model does not understand "量子纠缠" and "薛定谔", and the prompt names no object it knows; it knows \d+ kinds of object, such as 椅子/);
     expect(await page.evaluate(() => document.getElementById('known-objects').open)).toBe(true);
+    writeFileSync(join(ARTIFACTS, 'web-unknown-words.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 900 } }));
     // Nothing was queued.
     expect(await page.locator('#job').isHidden()).toBe(true);
     await page.close();
