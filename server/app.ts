@@ -8,6 +8,7 @@ import { KilnError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
 import { loadModelManifest } from '../src/diffusion/model-manifest.js';
 import { loadModelTokenizer } from '../src/diffusion/multiview-model.js';
+import { promptVocabulary } from '../src/synth/prompt-vocabulary.js';
 import { ApiError, toApiError } from './api-error.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './config.js';
 import { LocalJobService, type JobService } from './job-service.js';
@@ -19,6 +20,7 @@ import { docsRouter } from './routes/docs.js';
 import { filesRouter } from './routes/files.js';
 import { healthRouter } from './routes/health.js';
 import { jobsRouter } from './routes/jobs.js';
+import { vocabularyRouter } from './routes/vocabulary.js';
 import { webRouter } from './routes/web.js';
 
 const log = createLogger('server');
@@ -39,8 +41,8 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   const o = { ...SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ServerOptions;
   if (o.private && !o.apiKey) throw new KilnError('INVALID_INPUT', 'createKilnServer: private mode needs an API key (set KILN_API_KEY)');
   const manifest = await loadModelManifest(o.modelDir, { verify: false });
-  // The model's own tokenizer checks prompts before they are queued (no ONNX session here).
-  const tokenizer = await loadModelTokenizer(o.modelDir, manifest);
+  // The model's own vocabulary checks prompts before they are queued (no ONNX session here).
+  const prompts = promptVocabulary(await loadModelTokenizer(o.modelDir, manifest));
   const store = await JobStore.open(o.dataDir);
   let service!: JobService;
   const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0, () => store.quarantined);
@@ -90,10 +92,11 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   app.use((req, res, next) => (o.https || req.secure ? overTls : overHttp)(req, res, next));
   if (o.corsOrigin) app.use(cors({ origin: o.corsOrigin.split(',').map((s) => s.trim()), exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'] }));
 
-  const ctx: RouteContext = { options: o, store, service, metrics, manifest, tokenizer, ...writeGuards(o) };
+  const ctx: RouteContext = { options: o, store, service, metrics, manifest, prompts, ...writeGuards(o) };
   app.use(healthRouter(ctx));
   app.use(docsRouter());
   app.use(jobsRouter(ctx));
+  app.use(vocabularyRouter(ctx));
   app.use(filesRouter(ctx));
   app.use(webRouter(ctx));
 

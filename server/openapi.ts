@@ -45,7 +45,7 @@ export function openApiDocument(): Record<string, unknown> {
             401: errorResponse('Missing or wrong API key'),
             413: errorResponse('Upload or image too large'),
             415: errorResponse('UNSUPPORTED_MEDIA_TYPE: not JSON or multipart, a charset other than UTF-8, or the file is not an image'),
-            422: errorResponse('Valid but unusable, e.g. a prompt the model knows no word of'),
+            422: errorResponse('UNKNOWN_WORDS: the prompt names no object the model knows (the message names the words not understood and gives examples; GET /api/v1/vocabulary lists every object)'),
             429: errorResponse('Queue full or too many requests; see Retry-After'),
             503: errorResponse('DISK_FULL: disk nearly full; STORAGE_UNAVAILABLE: the data folder cannot be written'),
           },
@@ -80,6 +80,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/jobs/{id}/cancel': {
         post: { summary: 'Cancel a queued or running job', parameters: [idParam], responses: { 202: jobResponse('Cancelling'), 404: errorResponse('No such job'), 409: errorResponse('Already finished') } },
+      },
+      '/api/v1/vocabulary': {
+        get: {
+          summary: 'What the model can read in a prompt: every object it knows (English, Chinese, family) and the colours',
+          description: 'A text job is refused with 422 UNKNOWN_WORDS unless its prompt names one of these objects, in English ("a red wooden chair") or Chinese ("一把红色的椅子"). Other words the model does not know are ignored. Body: {"model", "objects": [{"name", "en", "zh", "group"}], "colors": [{"en", "zh"}]}.',
+          responses: { 200: { description: '{ model, objects, colors } (open in private mode too, like these docs)' } },
+        },
       },
       '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'ok' } } } },
       '/readyz': { get: { summary: 'Readiness: the model is loaded in every worker and the data folder can be written', responses: { 200: { description: 'ready' }, 503: errorResponse('NOT_READY: loading; STORAGE_UNAVAILABLE: the data folder cannot be written') } } },

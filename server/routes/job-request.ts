@@ -2,14 +2,15 @@ import express, { type Request, type Response } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
 import { describeError } from '../../src/core/errors.js';
-import { promptTokens } from '../../src/diffusion/multiview-model.js';
 import { findRigProblem } from '../../src/geometry/rig.js';
 import { boxInPhoto, isEmptyPrompt, refuseImageOnlyFields, refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
 import { VIEWS_TO_3D_DEFAULTS } from '../../src/pipeline/views-to-3d.js';
+import { requireKnownObject } from '../../src/text/understand-prompt.js';
 import { ApiError } from '../api-error.js';
 import { newJobId } from '../job-store.js';
 import { JobOptionsSchema, MultipartFieldsSchema, TextJobRequestSchema, type Job, type JobOptions } from '../schemas.js';
 import type { RouteContext } from './context.js';
+import { VOCABULARY_PATH } from './vocabulary.js';
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif', 'heif']);
 
@@ -114,9 +115,9 @@ function refuseImageOnlyOptions(options: JobOptions | undefined): void {
 /**
  * Returns the reader of `POST /jobs` bodies: JSON `{prompt, options}` for a text job, or multipart with
  * one `image`, or several `views` with their `azimuths` (and `elevations`). Everything is checked
- * before the job is stored: fields, options, image headers and the prompt's words.
+ * before the job is stored: fields, options, image headers, and that the prompt names an object the model knows.
  */
-export function jobRequestReader({ options: o, manifest, tokenizer }: RouteContext): (req: Request, res: Response) => Promise<JobRequest> {
+export function jobRequestReader({ options: o, prompts }: RouteContext): (req: Request, res: Response) => Promise<JobRequest> {
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: o.maxUploadBytes, files: o.maxViews, fields: 8, fieldSize: 16 * 1024 },
@@ -130,11 +131,8 @@ export function jobRequestReader({ options: o, manifest, tokenizer }: RouteConte
     if (req.is('application/json')) {
       const body = parseBody(TextJobRequestSchema, await readJson(req, res));
       if (isEmptyPrompt(body.prompt)) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
-      try {
-        promptTokens(tokenizer, body.prompt, manifest.text.length);
-      } catch (err) {
-        throw new ApiError(422, 'UNKNOWN_WORDS', (err as Error).message);
-      }
+      // A KilnError UNKNOWN_WORDS, which the API answers as 422 UNKNOWN_WORDS with its sentence.
+      requireKnownObject(body.prompt, prompts, VOCABULARY_PATH);
       refuseViewsOnlyOptions(body.options);
       refuseImageOnlyOptions(body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };

@@ -14,7 +14,9 @@ import { resolveGenerationOptions } from '../pipeline/generation-options.js';
 import { boxInPhoto, parseBoxText, parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
 import type { ReportFields, ViewAgreement } from '../pipeline/generation-report.js';
 import { writeOutputs } from '../pipeline/write-outputs.js';
+import { requireKnownObject } from '../text/understand-prompt.js';
 import { flagOf } from './flags.js';
+import { loadModelPromptVocabulary, OBJECTS_COMMAND } from './objects-command.js';
 import { createProgressDisplay } from './progress-display.js';
 import type { ProgressEvent } from '../core/progress.js';
 
@@ -67,7 +69,10 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
 export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
   // Every flag is checked before any work: a bad --faces or --cfg fails here, not after diffusion.
   const request = generationRequest(opts);
-  if (kind === 'text') parsePrompt(input, 'text');
+  if (kind === 'text') {
+    // The prompt must name an object the model knows: checked from its vocabulary, before any work.
+    requireKnownObject(parsePrompt(input, 'text'), await loadModelPromptVocabulary(opts.model ?? defaultModelDir()), OBJECTS_COMMAND, 'text');
+  }
   const named = (err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
   };

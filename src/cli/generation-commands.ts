@@ -5,6 +5,7 @@ import { GUIDANCE_PRESETS } from '../diffusion/guidance.js';
 import { OUTPUT_FORMATS } from '../export/formats.js';
 import { nonNegativeInt, numberList, positiveInt, positiveNumber } from './flags.js';
 import { runGenerateCommand, type GenerateCommandOptions } from './generate-command.js';
+import { runObjectsCommand, type ObjectsCommandOptions } from './objects-command.js';
 import { runViewsCommand, type ViewsCommandOptions } from './views-command.js';
 
 /** The options image → 3D and text → 3D share. */
@@ -26,7 +27,7 @@ function withGenerateOptions(command: Command, defaultOut: string): Command {
     .option('-q, --quiet', 'no progress output');
 }
 
-/** `kiln image`, `kiln text`, `kiln demo` and `kiln views`: the commands that make a model. */
+/** `kiln image`, `kiln text`, `kiln objects` (what text prompts may name), `kiln demo` and `kiln views`. */
 export function addGenerationCommands(program: Command): void {
   withGenerateOptions(
     program
@@ -49,6 +50,15 @@ export function addGenerationCommands(program: Command): void {
   ).action(async (prompt: string, opts: GenerateCommandOptions) => {
     process.stdout.write(`${await runGenerateCommand('text', prompt, opts)}\n`);
   });
+
+  program
+    .command('objects')
+    .description('list the objects the model knows by name (a text prompt must name one), in English and Chinese')
+    .option('--model <dir>', 'model folder (default: the embedded model)')
+    .option('--json', 'print them as JSON (as GET /api/v1/vocabulary gives them)')
+    .action(async (opts: ObjectsCommandOptions) => {
+      process.stdout.write(`${await runObjectsCommand(opts)}\n`);
+    });
 
   program
     .command('demo')

@@ -9,6 +9,8 @@ export const KILN_ERROR_CODES = {
   INVALID_INPUT: 'invalid input',
   /** The views hold no object to reconstruct: no foreground, silhouettes that share no volume. */
   NO_OBJECT: 'no object in the views',
+  /** A prompt that names no object the model knows; the message names the words not understood. */
+  UNKNOWN_WORDS: 'prompt not understood',
   UNSUPPORTED_FORMAT: 'unsupported file format',
   TOO_LARGE: 'input too large',
   NOT_FOUND: 'not found',

@@ -24,3 +24,4 @@ export * from './sh3d-filter.js';
 export * from './sh3d-sample.js';
 export * from './sh3d-split.js';
 export * from './sh3d-vocabulary.js';
+export * from './prompt-vocabulary.js';

@@ -12,7 +12,9 @@ export const UNK_ID = 1;
 export const BOS_ID = 2;
 export const EOS_ID = 3;
 
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+/** The Han characters the tokenizer reads one by one (CJK unified ideographs, extension A, compatibility). */
+export const HAN_RANGES = '\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff';
+const HAN = new RegExp(`[${HAN_RANGES}]`);
 const WORD = /[a-z0-9]/;
 
 /** Splits text into tokens (strings) without looking anything up. */

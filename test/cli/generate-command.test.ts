@@ -91,7 +91,9 @@ describe('kiln image / text', () => {
     expectOneLineError(kiln('image', join(dir, 'missing.png'), '-o', join(dir, 'o1')), /missing\.png/);
     expectOneLineError(kiln('image', notImage, '-o', join(dir, 'o2')), /not a readable image/);
     expectOneLineError(kiln('text', '   ', '-o', join(dir, 'o3')), /prompt is empty/);
-    expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /knows none of the words/);
+    expectOneLineError(kiln('text', 'zzqx blorf', '-o', join(dir, 'o4')), /^kiln: text: the model does not understand "zzqx" and "blorf", and the prompt names no object it knows; it knows \d+ kinds of object, such as chair.*kiln objects/);
+    expectOneLineError(kiln('text', '量子纠缠的薛定谔', '-o', join(dir, 'o4')), /"量子纠缠" and "薛定谔".*such as 椅子/);
+    expectOneLineError(kiln('text', 'red', '-o', join(dir, 'o4')), /names no object the model knows/);
     expectOneLineError(kiln('text', 'a red mug\u001b[2J', '-o', join(dir, 'o5')), /control character \(U\+001B/);
     expectOneLineError(kiln('text', 'a red mug', '--bogus'), /unknown option/);
     expectOneLineError(kiln('image', SAMPLE, '--box', '400,0,200,100', '-o', join(dir, 'o6')), /--box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);

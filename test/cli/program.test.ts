@@ -24,7 +24,21 @@ describe('kiln CLI', () => {
   test('--help lists the commands', () => {
     const r = kiln('--help');
     expect(r.code).toBe(0);
-    for (const c of ['image', 'text', 'views', 'serve', 'render', 'compare']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['image', 'text', 'objects', 'views', 'serve', 'render', 'compare']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+  });
+
+  test('objects lists what a text prompt may name, as a table and as JSON; a missing model folder is one line', () => {
+    const r = kiln('objects');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^kiln-mv-cpu knows \d+ objects; a prompt must name one of them/);
+    expect(r.stdout).toMatch(/^  chair\s+椅子  \(furniture\)$/m);
+    const j = JSON.parse(kiln('objects', '--json').stdout);
+    expect(j.model).toBe('kiln-mv-cpu');
+    expect(j.objects).toEqual(expect.arrayContaining([{ name: 'cup', en: 'cup', zh: '杯子', group: 'vessels' }]));
+    expect(j.objects.length).toBe(r.stdout.trim().split('\n').length - 2);
+    const missing = kiln('objects', '--model', join(tempDir(), 'nowhere'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   test('unknown commands, bad flags and bad values: one line, non-zero exit', () => {

@@ -169,7 +169,19 @@ describe('kiln serve', () => {
     await expectError(postJson({ prompt: 'a mug', colour: 'red' }), 400, 'INVALID_REQUEST');
     await expectError(postJson({ prompt: 'a mug', options: { faces: 1 } }), 400, 'INVALID_REQUEST', /options\.faces/);
     await expectError(post('{"prompt": ', { 'content-type': 'application/json' }), 400, 'INVALID_REQUEST', /not valid JSON/);
-    await expectError(postJson({ prompt: 'zzqx blorf' }), 422, 'UNKNOWN_WORDS', /knows none of the words/);
+    // A prompt must name an object the model knows; the message names the words it did not understand.
+    await expectError(postJson({ prompt: 'zzqx blorf' }), 422, 'UNKNOWN_WORDS', /does not understand "zzqx" and "blorf"/);
+    await expectError(postJson({ prompt: 'xyzzy a' }), 422, 'UNKNOWN_WORDS', /^the model does not understand "xyzzy", and the prompt names no object it knows; it knows \d+ kinds of object, such as chair, .*\/api\/v1\/vocabulary/);
+    await expectError(postJson({ prompt: '量子纠缠的薛定谔' }), 422, 'UNKNOWN_WORDS', /"量子纠缠" and "薛定谔".*such as 椅子/);
+    await expectError(postJson({ prompt: 'red' }), 422, 'UNKNOWN_WORDS', /^the prompt names no object the model knows/);
+    // …and the full list is served: objects in English and Chinese, every one of them a prompt the server takes.
+    const vocabulary = await json(await fetch(`${s.url}/api/v1/vocabulary`));
+    expect(vocabulary.objects.length).toBeGreaterThanOrEqual(20);
+    expect(vocabulary.objects).toEqual(expect.arrayContaining([expect.objectContaining({ en: 'chair', zh: '椅子' }), expect.objectContaining({ en: 'vase', zh: '花瓶' })]));
+    expect(vocabulary.colors).toEqual(expect.arrayContaining([{ en: 'red', zh: '红色' }]));
+    const openapi = await json(await fetch(`${s.url}/api/openapi.json`));
+    expect(openapi.paths['/api/v1/vocabulary'].get).toBeDefined();
+    expect(openapi.paths['/api/v1/jobs'].post.responses[422].description).toMatch(/UNKNOWN_WORDS/);
     await expectError(post('a red mug', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectError(post(imageForm(new Uint8Array(0))), 400, 'EMPTY_FILE');
     await expectError(post(imageForm(Buffer.from('this is text, not a PNG'), undefined, 'notes.png')), 415, 'UNSUPPORTED_MEDIA_TYPE', /not a readable image/);
@@ -317,7 +329,7 @@ describe('kiln serve', () => {
     expect((await events(`${s.url}/api/v1/jobs/${job.id}/events`, undefined, key)).at(-1)!.type).toMatch(/done|failed/);
     if (done.state === 'succeeded') expect((await fetch(`${s.url}${done.links.files['model.glb']}`, { headers: key })).status).toBe(200);
     expect((await fetch(`${s.url}/metrics`, { headers: key })).status).toBe(200);
-    for (const path of ['/healthz', '/readyz', '/api/docs', '/api/openapi.json', '/']) expect([path, (await fetch(`${s.url}${path}`)).status]).toEqual([path, 200]);
+    for (const path of ['/healthz', '/readyz', '/api/docs', '/api/openapi.json', '/api/v1/vocabulary', '/']) expect([path, (await fetch(`${s.url}${path}`)).status]).toEqual([path, 200]);
 
     // Plain HTTP: no HSTS, no upgrade-insecure-requests (they would break the page on a LAN address).
     const plain = await fetch(`${s.url}/`);

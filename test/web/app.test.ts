@@ -329,6 +329,25 @@ maybe('web app', () => {
     }
   }, 240000);
 
+  test('a prompt naming no known object: the server\'s sentence, capitalised, and the list of objects the model knows opens', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelectorAll('#known-objects-list li').length > 0, undefined, { timeout: 10000 });
+    const listed = await page.locator('#known-objects-list li').allTextContents();
+    expect(listed).toContain('chair · 椅子');
+    expect(await page.evaluate(() => document.getElementById('known-objects').open)).toBe(false);
+    await page.fill('#prompt', '量子纠缠的薛定谔');
+    await page.evaluate(() => document.getElementById('text-submit').click());
+    await page.locator('#error').waitFor({ state: 'visible' });
+    const message = await page.locator('#error').textContent();
+    expect(message).toMatch(/^The model does not understand "量子纠缠" and "薛定谔", and the prompt names no object it knows; it knows \d+ kinds of object, such as 椅子/);
+    expect(await page.evaluate(() => document.getElementById('known-objects').open)).toBe(true);
+    writeFileSync(join(ARTIFACTS, 'web-unknown-words.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 900 } }));
+    // Nothing was queued.
+    expect(await page.locator('#job').isHidden()).toBe(true);
+    await page.close();
+  }, 60000);
+
   test('usable at phone width: every control is labelled and reachable', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(server.url);

@@ -38,11 +38,19 @@ export async function authorizedFetch(url: string, init: RequestInit = {}): Prom
   return res;
 }
 
+/** The server's refusal: its sentence as the message, and its stable code for the page to act on. */
+export class ApiRequestError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await authorizedFetch(url, init);
   if (res.status === 204) return undefined as T;
   const body = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+  if (!res.ok) throw new ApiRequestError(body?.error?.message ?? `The server answered ${res.status}.`, body?.error?.code);
   return body as T;
 }
 
@@ -81,6 +89,14 @@ export function submitViews(files: File[], azimuths: string, elevations: string,
 export function submitPrompt(prompt: string, options: JobOptions): Promise<Job> {
   return call('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, options: { ...options, formats: ALL_FORMATS } }) });
 }
+
+/** What the served model can read in a prompt: the objects it knows (a prompt must name one) and the colours. */
+export interface Vocabulary {
+  model: string;
+  objects: { name: string; en: string; zh: string; group: string }[];
+  colors: { en: string; zh: string }[];
+}
+export const getVocabulary = () => call<Vocabulary>('/api/v1/vocabulary');
 
 export const getJob = (id: string) => call<Job>(`/api/v1/jobs/${encodeURIComponent(id)}`);
 export const listJobs = (offset: number, limit = 12) => call<{ jobs: Job[]; total: number; next: string | null }>(`/api/v1/jobs?limit=${limit}&offset=${offset}`);

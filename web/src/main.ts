@@ -1,6 +1,6 @@
 import { GUIDANCE_PRESETS, type GuidancePresetName } from '../../src/diffusion/guidance.js';
 import { listOutputFiles } from '../../src/export/formats.js';
-import { NEEDS_KEY_EVENT, authorizedFetch, cancelJob, deleteJob, fileUrl, getJob, keyMessage, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
+import { ApiRequestError, NEEDS_KEY_EVENT, authorizedFetch, getVocabulary, cancelJob, deleteJob, fileUrl, getJob, keyMessage, listJobs, submitImage, submitPrompt, submitViews, type Job, type JobOptions, type ViewAgreement } from './api.js';
 import { apiKey, authHeaders, setApiKey } from './api-key.js';
 import { openEventStream, type EventStream } from './event-stream.js';
 import { ModelViewer, type ViewMode } from './viewer.js';
@@ -248,6 +248,16 @@ ui.imageForm.addEventListener('submit', async (e) => {
   }
 });
 
+// The objects the served model knows by name, from the server (its model's own list), under the examples.
+const knownObjects = $<HTMLDetailsElement>('known-objects');
+getVocabulary().then((v) => {
+  $('known-objects-list').replaceChildren(...v.objects.map((o) => Object.assign(document.createElement('li'), { textContent: `${o.en} · ${o.zh}` })));
+  $('known-colors').textContent = v.colors.map((c) => `${c.en} ${c.zh}`).join(', ');
+}).catch(() => {
+  // Without the list (an older server) the page still works.
+  knownObjects.hidden = true;
+});
+
 ui.textForm.addEventListener('submit', async (e) => {
   e.preventDefault();
   const prompt = ui.prompt.value.trim();
@@ -260,7 +270,10 @@ ui.textForm.addEventListener('submit', async (e) => {
   try {
     openJob(await submitPrompt(prompt, options()));
   } catch (err) {
-    showError((err as Error).message);
+    const message = (err as Error).message;
+    // The server's sentence, as a sentence; a prompt it did not understand also opens the list it can take.
+    showError(message.charAt(0).toUpperCase() + message.slice(1));
+    if (err instanceof ApiRequestError && err.code === 'UNKNOWN_WORDS') knownObjects.open = true;
   }
 });
 
