@@ -102,6 +102,19 @@ export function likeliestComponent(g: GaussianMixture, r: number, gr: number, b:
   return best;
 }
 
+/** The index of the centre (k × 3) nearest to sample i (n × 3), by squared distance; ties go to the first. */
+export function nearestCentre(samples: ArrayLike<number>, i: number, centres: ArrayLike<number>, k: number): number {
+  let best = 0, bd = Infinity;
+  for (let c = 0; c < k; c++) {
+    const d = (samples[i * 3] - centres[c * 3]) ** 2 + (samples[i * 3 + 1] - centres[c * 3 + 1]) ** 2 + (samples[i * 3 + 2] - centres[c * 3 + 2]) ** 2;
+    if (d < bd) {
+      bd = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
 /**
  * Initial component labels for samples (n × 3) by k-means: deterministic farthest-point seeds, then
  * a few Lloyd rounds. GrabCut starts each colour model this way.
@@ -128,14 +141,7 @@ export function kmeansLabels(samples: Float32Array, k: number, rounds = 8): Int3
   for (let r = 0; r < rounds; r++) {
     const sum = new Float64Array(k * 3), count = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      let best = 0, bd = Infinity;
-      for (let c = 0; c < k; c++) {
-        const d = d2(i, c);
-        if (d < bd) {
-          bd = d;
-          best = c;
-        }
-      }
+      const best = nearestCentre(samples, i, centres, k);
       labels[i] = best;
       count[best]++;
       for (let a = 0; a < 3; a++) sum[best * 3 + a] += samples[i * 3 + a];

@@ -3,6 +3,7 @@ import { createImage, type RasterImage } from '../core/image.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { fitGaussianMixture, kmeansLabels, likeliestComponent, mixtureNegLogLikelihood, type GaussianMixture } from './gaussian-mixture.js';
 import { MaxFlowGraph } from './max-flow.js';
+import { boxBlur } from './box-blur.js';
 
 /** A rectangle in pixels of an image: left, top, width, height. */
 export interface PixelBox {
@@ -203,7 +204,7 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
   for (let p = 0; p < W * H; p++) area += fg[p];
   if (area < 0.005 * bw * bh) throw new KilnError('INVALID_INPUT', 'grabCut: found no object in the box (its colours match the background around it)');
   // Feather, then upsample bilinearly into the region; the rest of the image is transparent.
-  const soft = blur(fg, W, H, o.feather);
+  const soft = boxBlur(Float32Array.from(fg), W, H, o.feather);
   const out = createImage(iw, ih, 4);
   let objectPixels = 0;
   for (let y = 0; y < ih; y++) {
@@ -221,26 +222,4 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
     }
   }
   return { image: out, coverage: objectPixels / (iw * ih), boxCoverage: area / (bw * bh) };
-}
-
-/** Separable box blur of a 0/1 mask into [0, 1], radius r. */
-function blur(mask: Uint8Array, w: number, h: number, r: number): Float32Array {
-  const field = Float32Array.from(mask);
-  if (r <= 0) return field;
-  const tmp = new Float32Array(field.length), out = new Float32Array(field.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0, n = 0;
-      for (let d = -r; d <= r; d++) if (x + d >= 0 && x + d < w) { s += field[y * w + x + d]; n++; }
-      tmp[y * w + x] = s / n;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0, n = 0;
-      for (let d = -r; d <= r; d++) if (y + d >= 0 && y + d < h) { s += tmp[(y + d) * w + x]; n++; }
-      out[y * w + x] = s / n;
-    }
-  }
-  return out;
 }

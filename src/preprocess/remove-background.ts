@@ -1,6 +1,8 @@
 import { KilnError } from '../core/errors.js';
 import { createImage, type RasterImage } from '../core/image.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
+import { boxBlur } from './box-blur.js';
+import { nearestCentre } from './gaussian-mixture.js';
 
 export interface RemoveBackgroundOptions extends OperationOptions {
   /** Segmentation runs on a copy whose longer side is at most this (the mask is upsampled). */
@@ -89,14 +91,7 @@ function kmeans(samples: Float32Array, k: number): Float32Array {
   for (let iter = 0; iter < 10; iter++) {
     const sum = new Float64Array(k * 3), count = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-      let best = 0, bd = Infinity;
-      for (let c = 0; c < k; c++) {
-        const d = d2(i, c);
-        if (d < bd) {
-          bd = d;
-          best = c;
-        }
-      }
+      const best = nearestCentre(samples, i, centres, k);
       count[best]++;
       for (let j = 0; j < 3; j++) sum[best * 3 + j] += samples[i * 3 + j];
     }
@@ -153,27 +148,6 @@ function components(mask: Uint8Array, w: number, h: number): { labels: Int32Arra
     sizes.push(size);
   }
   return { labels, sizes };
-}
-
-/** Separable box blur of a [0, 1] field, radius r. */
-function boxBlur(field: Float32Array, w: number, h: number, r: number): Float32Array {
-  if (r <= 0) return field;
-  const tmp = new Float32Array(field.length), out = new Float32Array(field.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0, n = 0;
-      for (let d = -r; d <= r; d++) if (x + d >= 0 && x + d < w) { s += field[y * w + x + d]; n++; }
-      tmp[y * w + x] = s / n;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0, n = 0;
-      for (let d = -r; d <= r; d++) if (y + d >= 0 && y + d < h) { s += tmp[(y + d) * w + x]; n++; }
-      out[y * w + x] = s / n;
-    }
-  }
-  return out;
 }
 
 /**
