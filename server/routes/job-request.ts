@@ -3,7 +3,7 @@ import multer from 'multer';
 import sharp from 'sharp';
 import { describeError } from '../../src/core/errors.js';
 import { findRigProblem } from '../../src/geometry/rig.js';
-import { boxInPhoto, isEmptyPrompt, refuseImageOnlyFields, refuseViewsOnlyFields } from '../../src/pipeline/generation-request.js';
+import { boxInPhoto, isEmptyPrompt, refuseOtherKindsFields, type GenerationKind } from '../../src/pipeline/generation-request.js';
 import { VIEWS_TO_3D_DEFAULTS } from '../../src/pipeline/views-to-3d.js';
 import { requireKnownObject } from '../../src/text/understand-prompt.js';
 import { ApiError } from '../api-error.js';
@@ -94,22 +94,21 @@ function readJson(req: Request, res: Response): Promise<unknown> {
   return new Promise((resolve, reject) => jsonParser(req, res, (err: unknown) => (err ? reject(err) : resolve(req.body))));
 }
 
-/** Image and text jobs refuse the options only photos around an object use (the shared rule, as a 400). */
-function refuseViewsOnlyOptions(options: JobOptions | undefined): void {
+/**
+ * Runs one of the shared request checks, whose refusal is a `KilnError` the API would answer as 422:
+ * here the request itself is malformed, so it is the client's 400 `INVALID_REQUEST`.
+ */
+function asBadRequest(check: () => unknown): void {
   try {
-    refuseViewsOnlyFields(options ?? {}, (field) => `options.${field}`);
+    check();
   } catch (err) {
     throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
   }
 }
 
-/** Text and views jobs have no single photo for a box to lie in: a 400 naming the field. */
-function refuseImageOnlyOptions(options: JobOptions | undefined): void {
-  try {
-    refuseImageOnlyFields(options ?? {}, (field) => `options.${field}`);
-  } catch (err) {
-    throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
-  }
+/** A job of `kind` refuses the options only another kind uses (the shared rule, as a 400). */
+function refuseOtherKindsOptions(kind: GenerationKind, options: JobOptions | undefined): void {
+  asBadRequest(() => refuseOtherKindsFields(kind, options ?? {}, (field) => `options.${field}`));
 }
 
 /**
@@ -133,8 +132,7 @@ export function jobRequestReader({ options: o, prompts }: RouteContext): (req: R
       if (isEmptyPrompt(body.prompt)) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
       // A KilnError UNKNOWN_WORDS, which the API answers as 422 UNKNOWN_WORDS with its sentence.
       requireKnownObject(body.prompt, prompts, VOCABULARY_PATH);
-      refuseViewsOnlyOptions(body.options);
-      refuseImageOnlyOptions(body.options);
+      refuseOtherKindsOptions('text', body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
     } else if (req.is('multipart/form-data')) {
       await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(multipartError(err, o.maxViews, o.maxUploadBytes)) : resolve())));
@@ -154,20 +152,15 @@ export function jobRequestReader({ options: o, prompts }: RouteContext): (req: R
       const views = files.views ?? [];
       if (image && views.length) throw new ApiError(400, 'INVALID_REQUEST', 'send either one image or several views, not both');
       if (image) {
-        refuseViewsOnlyOptions(jobOptions);
+        refuseOtherKindsOptions('image', jobOptions);
         const { ext, width, height } = await sniffImage('image', image, o.maxPixels);
-        if (jobOptions.box) {
-          try {
-            boxInPhoto(jobOptions.box, { width, height }, 'options.box');
-          } catch (err) {
-            throw new ApiError(400, 'INVALID_REQUEST', describeError(err));
-          }
-        }
+        const box = jobOptions.box;
+        if (box) asBadRequest(() => boxInPhoto(box, { width, height }, 'options.box'));
         uploads = [{ name: `image.${ext}`, data: image.buffer }];
         job = { id, kind: 'image', state: 'queued', createdAt: now, progress: 0, inputs: [{ file: `image.${ext}` }], options: jobOptions, attempts: 0 };
       } else if (views.length) {
         if (views.length < 2) throw new ApiError(400, 'INVALID_REQUEST', 'views: need at least 2 photos');
-        refuseImageOnlyOptions(jobOptions);
+        refuseOtherKindsOptions('views', jobOptions);
         const azimuths = numberList('azimuths', fields.azimuths, views.length);
         const elevations = numberList('elevations', fields.elevations, views.length, 0);
         checkViewAngles(azimuths, elevations);

@@ -4,14 +4,14 @@ import { dirname, resolve } from 'node:path';
 import { KilnError, describeError } from '../core/errors.js';
 import { readImage, readImageSize } from '../core/image.js';
 import { loadMultiViewModel } from '../diffusion/multiview-model.js';
-import { defaultModelDir } from '../diffusion/model-manifest.js';
+import { defaultModelDir, loadModelManifest } from '../diffusion/model-manifest.js';
 import { parseFormats } from '../export/formats.js';
 import { imageTo3D } from '../pipeline/image-to-3d.js';
 import { PREPROCESS_DEFAULTS } from '../preprocess/preprocess-image.js';
 import { textTo3D } from '../pipeline/text-to-3d.js';
 import type { GenerationResult } from '../pipeline/generation.js';
 import { resolveGenerationOptions } from '../pipeline/generation-options.js';
-import { boxInPhoto, parseBoxText, parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
+import { parseBoxText, parseGenerationRequest, parsePrompt, type GenerationRequest } from '../pipeline/generation-request.js';
 import type { ReportFields, ViewAgreement } from '../pipeline/generation-report.js';
 import { writeOutputs } from '../pipeline/write-outputs.js';
 import { requireKnownObject } from '../text/understand-prompt.js';
@@ -68,22 +68,24 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
  */
 export async function runGenerateCommand(kind: 'image' | 'text', input: string, opts: GenerateCommandOptions): Promise<string> {
   // Every flag is checked before any work: a bad --faces or --cfg fails here, not after diffusion.
+  const modelDir = opts.model ?? defaultModelDir();
   const request = generationRequest(opts);
   if (kind === 'text') {
     // The prompt must name an object the model knows: checked from its vocabulary, before any work.
-    requireKnownObject(parsePrompt(input, 'text'), await loadModelPromptVocabulary(opts.model ?? defaultModelDir()), OBJECTS_COMMAND, 'text');
+    requireKnownObject(parsePrompt(input, 'text'), await loadModelPromptVocabulary(modelDir), OBJECTS_COMMAND, 'text');
   }
   const named = (err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;
   };
-  // The photo's size (header only) checks a --box before decoding; the photo is decoded downscaled.
+  // The request is resolved against the model's manifest and the photo's size (header only) before
+  // the photo is decoded (downscaled) or the model loaded, so a --box outside the photo fails first.
   const photo = kind === 'image' ? await readImageSize(input).catch(named) : undefined;
-  if (photo && request.box) boxInPhoto(request.box, photo, '--box');
+  const resolved = resolveGenerationOptions(request, await loadModelManifest(modelDir, { verify: false }), photo, flagOf).options;
   const image = kind === 'image' ? await readImage(input, { maxSide: PREPROCESS_DEFAULTS.maxSide }).catch(named) : undefined;
   await ensureWritableFolder(opts.out);
   return produceAndWrite(opts, { command: kind, input: kind === 'image' ? resolve(input) : input }, async (signal, onProgress) => {
-    const model = await loadMultiViewModel(opts.model ?? defaultModelDir());
-    const options = { ...resolveGenerationOptions(request, model.manifest, photo, flagOf).options, signal, onProgress };
+    const model = await loadMultiViewModel(modelDir);
+    const options = { ...resolved, signal, onProgress };
     try {
       return kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
     } finally {

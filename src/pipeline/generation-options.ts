@@ -1,7 +1,7 @@
 import { GUIDANCE_DEFAULTS, type GuidancePresetName, type GuidanceSchedule } from '../diffusion/guidance.js';
 import { DEFAULT_FORMATS, type OutputFormat } from '../export/formats.js';
 import type { GenerationOptions } from './generation.js';
-import { boxInPhoto, parseGenerationRequest, refuseImageOnlyFields, refuseViewsOnlyFields, type GenerationRequest } from './generation-request.js';
+import { boxInPhoto, parseGenerationRequest, refuseOtherKindsFields, type GenerationRequest } from './generation-request.js';
 import type { ViewsTo3DOptions } from './views-to-3d.js';
 
 /**
@@ -66,8 +66,7 @@ export interface ResolvedGeneration {
  */
 export function resolveGenerationOptions(request: unknown, model: ModelDefaults, photo?: { width: number; height: number }, name?: (field: string) => string): ResolvedGeneration {
   const r = parseGenerationRequest(request, name);
-  refuseViewsOnlyFields(r, name);
-  if (!photo) refuseImageOnlyFields(r, name);
+  refuseOtherKindsFields(photo ? 'image' : 'text', r, name);
   const options = completeGenerationOptions(
     {
       seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput,
@@ -92,7 +91,7 @@ export interface ResolvedViews {
  */
 export function resolveViewsOptions(request: unknown, name?: (field: string) => string): ResolvedViews {
   const r = parseGenerationRequest(request, name);
-  refuseImageOnlyFields(r, name);
+  refuseOtherKindsFields('views', r, name);
   return {
     options: { faceBudget: r.faces, textureSize: r.textureSize, force: r.force, supportPlane: r.supportPlane },
     formats: [...(r.formats ?? DEFAULT_FORMATS)],

@@ -60,28 +60,29 @@ export function parseGenerationRequest(value: unknown, name: (field: string) => 
   throw new KilnError('INVALID_INPUT', `${field}: ${issue.message}`);
 }
 
-/** Fields that only views → 3D (photos around an object) uses. */
-export const VIEWS_ONLY_FIELDS = ['force', 'supportPlane'] as const;
+/** The generations a request can be for: one photo, a caption, or photos around an object. */
+export type GenerationKind = 'image' | 'text' | 'views';
 
 /**
- * Refuses, for image → 3D and text → 3D, the fields only views → 3D uses: those generations would
- * silently ignore them. The error is a `KilnError` (`INVALID_INPUT`) naming the field as `name(field)` gives it.
+ * Fields that only one kind of generation uses, with how a refusal names that kind. The others
+ * would silently ignore them (a box has no photo to lie in; text and one photo have no angles to
+ * check), so they refuse them.
  */
-export function refuseViewsOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
-  const field = VIEWS_ONLY_FIELDS.find((f) => request[f] !== undefined);
-  if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for photos around an object (views jobs)`);
-}
-
-/** Fields that only image → 3D (one photo) uses. */
-export const IMAGE_ONLY_FIELDS = ['box'] as const;
+const FIELDS_OF_ONE_KIND = [
+  { kind: 'views', fields: ['force', 'supportPlane'], named: 'photos around an object (views jobs)' },
+  { kind: 'image', fields: ['box'], named: 'image → 3D (one photo)' },
+] as const;
 
 /**
- * Refuses, for text → 3D and views → 3D, the fields only image → 3D uses (a box has no photo to lie
- * in). The error is a `KilnError` (`INVALID_INPUT`) naming the field as `name(field)` gives it.
+ * Refuses, for a generation of `kind`, the fields only another kind uses. The error is a `KilnError`
+ * (`INVALID_INPUT`) naming the field as `name(field)` gives it.
  */
-export function refuseImageOnlyFields(request: GenerationRequest, name: (field: string) => string = (f) => f): void {
-  const field = IMAGE_ONLY_FIELDS.find((f) => request[f] !== undefined);
-  if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for image → 3D (one photo)`);
+export function refuseOtherKindsFields(kind: GenerationKind, request: GenerationRequest, name: (field: string) => string = (f) => f): void {
+  for (const owner of FIELDS_OF_ONE_KIND) {
+    if (owner.kind === kind) continue;
+    const field = owner.fields.find((f) => request[f] !== undefined);
+    if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for ${owner.named}`);
+  }
 }
 
 /** A box as fractions of the photo's width and height (the same on any downscaled copy). */
