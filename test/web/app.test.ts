@@ -211,8 +211,13 @@ maybe('web app', () => {
     await submitJob(page, () => page.click('#views-submit'));
     expect(await waitForEnd(page)).toMatch(/the photos disagree with their angles: .*view-0\.png \(azimuth 90°/);
     await page.check('#views-force');
+    await page.selectOption('#views-support-plane', 'off');
     await submitJob(page, () => page.click('#views-submit'));
     expect(await waitForEnd(page)).toBe('done');
+    // The form's choices reach the job as the shared options.
+    const forcedId = new URL(page.url()).pathname.split('/').pop()!;
+    const forcedJob = (await (await fetch(`${server.url}/api/v1/jobs/${forcedId}`)).json()) as { options: { force?: boolean; supportPlane?: boolean } };
+    expect([forcedJob.options.force, forcedJob.options.supportPlane]).toEqual([true, false]);
     await page.locator('#agreement').waitFor({ state: 'visible' });
     const text = (await page.locator('#agreement').textContent()) ?? '';
     expect(text).toMatch(/view-0\.png \(90°, 10°\) 0\.\d+ ✗/);
@@ -351,7 +356,7 @@ maybe('web app', () => {
   test('usable at phone width: every control is labelled and reachable', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(server.url);
-    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-cfg-scale', 'opt-faces', 'opt-texture', 'opt-fast', 'views-files', 'views-azimuths', 'views-elevations', 'views-force']) {
+    for (const id of ['file', 'prompt', 'opt-seed', 'opt-steps', 'opt-cfg', 'opt-cfg-scale', 'opt-faces', 'opt-texture', 'opt-fast', 'views-files', 'views-azimuths', 'views-elevations', 'views-support-plane', 'views-force']) {
       const label = await page.evaluate((i) => {
         const el = document.getElementById(i) as HTMLInputElement | null;
         return el ? Array.from(el.labels ?? []).map((l: any) => l.textContent?.trim()).join(' ') || el.getAttribute('aria-label') || '' : null;

@@ -290,7 +290,10 @@ ui.viewsForm.addEventListener('submit', async (e) => {
   const submit = $<HTMLButtonElement>('views-submit');
   submit.disabled = true;
   try {
-    openJob(await submitViews(files, azimuths, $<HTMLInputElement>('views-elevations').value.trim(), { faces, textureSize, force: $<HTMLInputElement>('views-force').checked }));
+    // Left out, the support plane follows viewsTo3D's rule (on when every elevation is positive).
+    const plane = $<HTMLSelectElement>('views-support-plane').value;
+    const supportPlane = plane === 'on' ? true : plane === 'off' ? false : undefined;
+    openJob(await submitViews(files, azimuths, $<HTMLInputElement>('views-elevations').value.trim(), { faces, textureSize, force: $<HTMLInputElement>('views-force').checked, supportPlane }));
   } catch (err) {
     showError((err as Error).message);
   } finally {
