@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const program = new Command()
     .option('--source <source>', `where test objects come from: ${EVAL_SOURCES.join(' | ')}`, 'procedural')
     .option('--sh3d-dir <dir>', 'folder of .sh3f catalogues (--source sh3d)')
-    .option('--split <split>', 'corpus split (procedural)', 'test')
+    .option('--split <split>', 'corpus split (procedural: train, val, test; sh3d: val or test)', 'test')
     .option('--count <n>', 'objects for image → 3D', (v) => parseInt(v, 10), 100)
     .option('--text <n>', 'objects for text → 3D (alternating EN / ZH; default 50, sh3d 0)', (v) => parseInt(v, 10))
     .option('--ablation <n>', 'objects for the guidance ablation (default 24, sh3d 0)', (v) => parseInt(v, 10))
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     trainingSteps: (m.training as { steps?: number }).steps,
     dataSeed,
     source: o.source,
-    split: real ? 'test (sh3d-test.txt)' : o.split,
+    split: real ? (o.split === 'val' ? 'val' : 'test (sh3d-test.txt)') : o.split,
     objects: evaluated,
     imageTo3D: row('default', results.default, results.default.psnr.length),
     heldOutCombinations: { objects: heldOut.f005.length, fscore_005: mean(heldOut.f005) },

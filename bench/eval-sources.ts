@@ -1,6 +1,6 @@
 /**
  * The objects `eval:mv` measures on: held-out procedural objects, or the usable models of the
- * Sweet Home 3D test split (never trained on), rendered at the model's rig and resolution.
+ * Sweet Home 3D test split (never trained on; `val` for choosing between models), rendered at the model's rig and resolution.
  */
 import type { OrbitView } from '../src/geometry/camera.js';
 import type { Mesh } from '../src/geometry/mesh.js';
@@ -10,6 +10,7 @@ import { readSh3dCatalogs } from '../src/synth/sh3d-catalogs.js';
 import { sh3dSplitEntries } from '../src/synth/sh3d-corpus.js';
 import { filterSh3dEntry, isTooThin } from '../src/synth/sh3d-filter.js';
 import { renderSh3dSample } from '../src/synth/sh3d-sample.js';
+import type { Sh3dSplit } from '../src/synth/sh3d-split.js';
 import { sh3dTokenizer } from '../src/synth/sh3d-vocabulary.js';
 import type { Split } from '../src/synth/splits.js';
 import { synthesizeSample } from '../src/synth/synthesize-sample.js';
@@ -53,10 +54,11 @@ export async function* evalSamples(o: EvalSourceOptions): AsyncGenerator<EvalSam
   const tokenizer = sh3dTokenizer(catalogs);
   const px = o.resolution * o.resolution;
   let index = 0;
-  for (const { catalog, entry } of sh3dSplitEntries(catalogs, 'test')) {
+  const split: Sh3dSplit = o.split === 'val' ? 'val' : 'test';
+  for (const { catalog, entry } of sh3dSplitEntries(catalogs, split)) {
     const c = await filterSh3dEntry(catalog, entry);
     if ('skip' in c) continue;
-    const s = renderSh3dSample(c.object, { corpusSeed: o.dataSeed, split: 'test', index, copy: 0, resolution: o.resolution, rig: o.rig, tokenizer, augment: false, elevation: SH3D_EVAL_ELEVATION });
+    const s = renderSh3dSample(c.object, { corpusSeed: o.dataSeed, split, index, copy: 0, resolution: o.resolution, rig: o.rig, tokenizer, augment: false, elevation: SH3D_EVAL_ELEVATION });
     let alpha = 0;
     for (let i = 0; i < px; i++) alpha += s.views.rgba[i * 4 + 3] / 255;
     if (isTooThin(alpha / px)) continue;

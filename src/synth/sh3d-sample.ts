@@ -12,7 +12,7 @@ import { renderSampleViews, type SampleViews } from './render-sample.js';
 import { sh3dCaptions } from './sh3d-captions.js';
 import type { Sh3dObject } from './sh3d-filter.js';
 import type { Sh3dSplit } from './sh3d-split.js';
-import { CONDITION_ELEVATION } from './synthesize-sample.js';
+import { conditionCamera, type CONDITION_ELEVATION } from './synthesize-sample.js';
 
 /** What a shard's index records for one catalogue object (the procedural record's fields where they apply). */
 export interface Sh3dRecord {
@@ -66,7 +66,7 @@ const NATURAL = /plant|tree|flower|bush|palm|cactus|fruit|food|bread|\bman\b|wom
 
 /**
  * Renders one catalogue object as a corpus sample: normalised to the unit box, a seeded yaw, a
- * condition view at azimuth 0 and elevation in −10°…40°, and the rig's views, all under one
+ * condition view at azimuth 0 and elevation in −10°…40° (with `augment`, a jittered lens), and the rig's views, all under one
  * lighting. With `augment`, the lighting varies (ambient, key light direction and strength) and,
  * where the object is mostly one untextured material and not something whose colour is its nature,
  * that material is repainted half the time with a palette colour, which the captions then name.
@@ -74,14 +74,10 @@ const NATURAL = /plant|tree|flower|bush|palm|cactus|fruit|food|bread|\bman\b|wom
  */
 export function renderSh3dSample(object: Sh3dObject, spec: Sh3dSampleSpec): Sh3dSample {
   const { entry } = object;
-  const rng = createRng(seedOf(spec.corpusSeed, entry.key, spec.copy));
+  const seed = seedOf(spec.corpusSeed, entry.key, spec.copy);
+  const rng = createRng(seed);
   const yaw = Math.round(rng.range(0, 360) * 100) / 100;
-  const condition: OrbitView = {
-    azimuth: 0,
-    elevation: spec.elevation ?? Math.round(rng.range(CONDITION_ELEVATION[0], CONDITION_ELEVATION[1]) * 100) / 100,
-    distance: spec.rig.views[0].distance,
-    fov: spec.rig.views[0].fov,
-  };
+  const condition = conditionCamera(rng, spec.rig, spec.augment ? seed : undefined, spec.elevation);
   const lighting = spec.augment ? jitterLighting(rng) : DEFAULT_LIGHTING;
   let mesh = object.mesh;
   const dominant = dominantMaterial(mesh);

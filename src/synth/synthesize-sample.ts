@@ -1,4 +1,4 @@
-import { createRng } from '../core/rng.js';
+import { createRng, type Rng } from '../core/rng.js';
 import { fromRotationY } from '../geometry/mat4.js';
 import { transformMesh, type Mesh } from '../geometry/mesh.js';
 import type { OrbitView } from '../geometry/camera.js';
@@ -12,6 +12,33 @@ import { corpusTokenizer } from './vocabulary.js';
 
 /** Range of the condition camera's elevation, degrees. */
 export const CONDITION_ELEVATION: readonly [number, number] = [-10, 40];
+/** Range of the condition camera's field of view in training samples, degrees: a phone's wide lens to a short telephoto. */
+export const CONDITION_FOV: readonly [number, number] = [20, 55];
+/** How much closer or farther than the rig's framing the training condition camera stands. */
+const CONDITION_FRAMING: readonly [number, number] = [0.85, 1.2];
+const LENS_STREAM = 0x6c656e73;
+
+/**
+ * The condition camera: azimuth 0, the given (or a random) elevation, and, with `jitterLens`, a
+ * random field of view with the distance that frames the object about as the rig does (times a
+ * random factor), so the model sees a photo's perspective, not only the rig's (Hunyuan3D-1's
+ * input-view robustness; preprocessing crops to the object, so only the perspective differs).
+ * The lens is drawn from its own stream (`lensSeed`), so adding it changed no other random choice.
+ */
+export function conditionCamera(rng: Rng, rig: ViewRig, lensSeed: number | undefined, elevation?: number): OrbitView {
+  const view: OrbitView = {
+    azimuth: 0,
+    elevation: elevation ?? Math.round(rng.range(CONDITION_ELEVATION[0], CONDITION_ELEVATION[1]) * 100) / 100,
+    distance: rig.views[0].distance,
+    fov: rig.views[0].fov,
+  };
+  if (lensSeed === undefined) return view;
+  const lens = createRng(lensSeed ^ LENS_STREAM);
+  const fov = Math.round(lens.range(CONDITION_FOV[0], CONDITION_FOV[1]) * 100) / 100;
+  const half = (deg: number) => Math.tan((deg * Math.PI) / 360);
+  const distance = view.distance * (half(view.fov) / half(fov)) * lens.range(CONDITION_FRAMING[0], CONDITION_FRAMING[1]);
+  return { ...view, fov, distance: Math.round(distance * 1000) / 1000 };
+}
 
 /** What a shard's index records for one object (JSON; numpy readers need nothing else). */
 export interface SampleRecord {
@@ -69,12 +96,7 @@ export function synthesizeSample(spec: SampleSpec): Sample {
   const tile = spec.tile ?? Math.max(32, Math.min(128, spec.resolution));
   const object = generateObject(seed, { category, main, avoidHeldOut: spec.split !== 'test', tile });
   const yaw = Math.round(rng.range(0, 360) * 100) / 100;
-  const condition: OrbitView = {
-    azimuth: 0,
-    elevation: Math.round(rng.range(CONDITION_ELEVATION[0], CONDITION_ELEVATION[1]) * 100) / 100,
-    distance: spec.rig.views[0].distance,
-    fov: spec.rig.views[0].fov,
-  };
+  const condition = conditionCamera(rng, spec.rig, spec.split === 'train' ? seed : undefined);
   const mesh = transformMesh(object.mesh, fromRotationY((yaw * Math.PI) / 180));
   const views = renderSampleViews(mesh, condition, spec.rig, spec.resolution);
   const tokenizer = corpusTokenizer();

@@ -8,6 +8,8 @@ The condition image is the corpus's condition view cropped the way kiln's prepro
 the alpha bounding box, padded to a square of 1.15x its longer side, resized to the condition size,
 as premultiplied RGB + alpha (4 channels, [-1, 1]).
 """
+import hashlib
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -48,10 +50,13 @@ def crop_condition(rgba_u8, size):
     return (out * 2 - 1).numpy()
 
 
-def load_split(root, condition_size, text_len, limit=None):
-    """Loads a corpus folder into arrays ready for training."""
+def load_split(root, condition_size, text_len, limit=None, keep=None):
+    """Loads a corpus folder into arrays ready for training (`keep(record)` selects objects)."""
     c = Corpus(root)
     rgba, depth, records = c.load_all()
+    if keep:
+        chosen = [i for i, r in enumerate(records) if keep(r)]
+        rgba, depth, records = rgba[chosen], depth[chosen], [records[i] for i in chosen]
     if limit:
         rgba, depth, records = rgba[:limit], depth[:limit], records[:limit]
     distance = float(c.manifest["rig"]["views"][0]["distance"])
@@ -71,3 +76,42 @@ def pad(ids, length):
     """[BOS] ids [EOS] padded with [PAD] to `length` (the TypeScript tokenizer's encode)."""
     seq = [BOS] + list(ids)[: length - 2] + [EOS]
     return seq + [PAD] * (length - len(seq))
+
+
+def is_holdout(record, every):
+    """The catalogues' validation split (src/synth/sh3d-split.ts: the first byte of sha256(key) a
+    multiple of `every`; test keys are never in a training corpus), by key, so every copy of an
+    object goes the same way. Applied to any corpus, so one written before that split existed
+    still keeps these objects out of training."""
+    if not every:
+        return False
+    key = record.get("key", record["id"])
+    return hashlib.sha256(key.encode("utf-8")).digest()[0] % every == 0
+
+
+def source_specs(spec):
+    """A config's `data.train` / `data.val`: one folder (a string) or a list of
+    {"path", "share", "holdout"?}; `share` is the fraction of each batch drawn from that source."""
+    if isinstance(spec, str):
+        return [{"path": spec, "share": 1.0}]
+    return spec
+
+
+def load_sources(spec, condition_size, text_len, split, limit=None):
+    """Loads every source of a mixed dataset. `split` is "train" or "val": a source with `holdout`
+    gives its held-out objects to val and the rest to train. Returns a list of (source spec, data).
+    The vocabularies must agree: each source's is a prefix of the longest (the catalogue vocabulary
+    extends the procedural one), and all sources use the longest."""
+    loaded = []
+    for src in source_specs(spec):
+        every = src.get("holdout")
+        keep = None
+        if every:
+            keep = (lambda r, e=every: is_holdout(r, e)) if split == "val" else (lambda r, e=every: not is_holdout(r, e))
+        loaded.append((src, load_split(src["path"], condition_size, text_len, limit, keep)))
+    vocab = max((d["vocab"] for _, d in loaded), key=len)
+    for src, d in loaded:
+        if vocab[: len(d["vocab"])] != d["vocab"]:
+            raise ValueError(f"{src['path']}: its vocabulary is not a prefix of the longest one")
+        d["vocab"] = vocab
+    return loaded

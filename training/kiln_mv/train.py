@@ -17,8 +17,53 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kiln_mv.data import load_split  # noqa: E402
+from kiln_mv.data import load_sources  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
+
+
+def draw_batch(sources, batch, rng):
+    """Indices into the concatenated training set: each sample's source drawn by its share, then an
+    object of that source uniformly, so a small source (real objects) is over-sampled to its share."""
+    shares = np.array([s["share"] for s in sources], np.float64)
+    which = rng.choice(len(sources), size=batch, p=shares / shares.sum())
+    return np.array([sources[k]["offset"] + rng.integers(sources[k]["count"]) for k in which])
+
+
+def concat(parts):
+    """One dataset from several sources' data dicts (views, cond, captions, records)."""
+    return {
+        "views": np.concatenate([d["views"] for d in parts]),
+        "cond": np.concatenate([d["cond"] for d in parts]),
+        "captions": [c for d in parts for c in d["captions"]],
+        "records": [r for d in parts for r in d["records"]],
+        "vocab": parts[0]["vocab"],
+    }
+
+
+def grow_state(own, loaded):
+    """Fits an older model's weights into this one: input convolutions that grew channels keep the
+    old ones and start the new ones at zero; embeddings that grew rows (a vocabulary extended at the
+    end) keep the old rows and start the new ones as the model initialised them; blocks the old model
+    lacks keep their initialisation (adaLN-Zero: a new block starts as the identity)."""
+    out = dict(own)
+    for name, value in loaded.items():
+        if name not in own:
+            raise ValueError(f"{name}: not in this model")
+        value = value.float()
+        mine = own[name]
+        if mine.shape == value.shape:
+            out[name] = value
+        elif mine.dim() == value.dim() == 4 and mine.shape[0] == value.shape[0] and mine.shape[1] > value.shape[1]:
+            grown = torch.zeros_like(mine)
+            grown[:, : value.shape[1]] = value
+            out[name] = grown
+        elif mine.dim() == value.dim() == 2 and mine.shape[1] == value.shape[1] and mine.shape[0] > value.shape[0]:
+            grown = mine.clone()
+            grown[: value.shape[0]] = value
+            out[name] = grown
+        else:
+            raise ValueError(f"{name}: shape {tuple(value.shape)} cannot grow into {tuple(mine.shape)}")
+    return out
 
 
 def condition_batch(data, idx, rng, cfg_t, text_len):
@@ -94,14 +139,46 @@ def save_grid(path, cond, views):
     Image.fromarray(img).save(path)
 
 
+VAL_OBJECTS = 48
+
+
+@torch.no_grad()
+def validate(ema, val_sources, mc, weights, step, log, out):
+    """Per validation source: the flow loss on its first objects with fixed times and noise
+    (comparable across runs and steps; plain logit-normal t), and the alpha IoU of 4 of them sampled
+    with 12 Euler steps from the image alone; a sample grid per source."""
+    rec = {"step": step}
+    for k, (spec, val) in enumerate(val_sources):
+        name = spec.get("name", os.path.basename(os.path.normpath(spec["path"])))
+        count = min(VAL_OBJECTS, len(val["records"]))
+        vx0 = torch.from_numpy(val["views"][:count].astype(np.float32))
+        vimg = torch.from_numpy(val["cond"][:count].astype(np.float32))
+        vmask = torch.ones(count)
+        vtok = torch.zeros((count, mc["text_len"]), dtype=torch.long)
+        losses = [flow_loss(ema, vx0[i:i + 16], vimg[i:i + 16], vmask[i:i + 16], vtok[i:i + 16], weights, torch.Generator().manual_seed(1 + i), {}).item() * len(vx0[i:i + 16])
+                  for i in range(0, count, 16)]
+        out4 = sample(ema, vimg[:4], vmask[:4], vtok[:4], steps=12)
+        alpha_iou = (((out4[:, :, 3] > 0) & (vx0[:4, :, 3] > 0)).sum() / ((out4[:, :, 3] > 0) | (vx0[:4, :, 3] > 0)).sum()).item()
+        suffix = "" if k == 0 else f"_{name}"
+        rec[f"val_loss{suffix}"] = sum(losses) / count
+        rec[f"val_alpha_iou{suffix}"] = alpha_iou
+        try:
+            save_grid(os.path.join(out, "samples", f"step-{step:06d}{suffix}.png"), vimg[:4], out4)
+        except ImportError:
+            pass
+    log.write(json.dumps(rec) + "\n")
+    log.flush()
+    print(json.dumps(rec), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("config")
     ap.add_argument("--out", required=True)
     ap.add_argument("--limit", type=int, default=None, help="use only the first N training objects")
     ap.add_argument("--max-steps", type=int, default=None)
-    ap.add_argument("--init-from", default=None, help="warm start: weights (model and EMA) of another run's checkpoint; "
-                    "input convolutions that grew channels keep the old ones and start the new ones at zero")
+    ap.add_argument("--init-from", default=None, help="warm start: weights (model and EMA) of another checkpoint, full or "
+                    "weights-only; the optimiser starts afresh with a warm-up of train.resume_warmup steps; see grow_state")
     args = ap.parse_args()
     cfg = json.load(open(args.config))
     mc, tc = cfg["model"], cfg["train"]
@@ -110,16 +187,24 @@ def main():
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
 
     t0 = time.time()
-    data = load_split(cfg["data"]["train"], mc["condition_size"], mc["text_len"], args.limit)
-    val = load_split(cfg["data"]["val"], mc["condition_size"], mc["text_len"], 64)
+    train_sources = load_sources(cfg["data"]["train"], mc["condition_size"], mc["text_len"], "train", args.limit)
+    val_sources = load_sources(cfg["data"]["val"], mc["condition_size"], mc["text_len"], "val")
+    data = concat([d for _, d in train_sources])
+    offset = 0
+    sources = []
+    for spec, d in train_sources:
+        sources.append({"share": spec["share"], "offset": offset, "count": len(d["records"])})
+        offset += len(d["records"])
     mc["vocab_size"] = len(data["vocab"])
     n = len(data["records"])
-    print(f"loaded {n} train objects in {time.time() - t0:.0f}s", flush=True)
+    described = ", ".join(f"{s['count']} from {spec['path']} (share {s['share']})" for (spec, _), s in zip(train_sources, sources))
+    print(f"loaded {n} train objects ({described}) in {time.time() - t0:.0f}s", flush=True)
 
     model = MultiViewDiT(mc)
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], weight_decay=tc["weight_decay"], betas=(0.9, 0.99))
     step = 0
+    warm_from = 0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
@@ -127,18 +212,14 @@ def main():
         ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
+        warm_from = ck.get("warm_from", 0)
         print(f"resumed at step {step}", flush=True)
     elif args.init_from:
         ck = torch.load(args.init_from)
         for net, key in ((model, "model"), (ema, "ema")):
-            own = net.state_dict()
-            for name, value in ck[key].items():
-                if name in own and own[name].shape != value.shape and own[name].dim() == value.dim() == 4 and own[name].shape[0] == value.shape[0]:
-                    grown = torch.zeros_like(own[name])
-                    grown[:, : value.shape[1]] = value
-                    ck[key][name] = grown
-            net.load_state_dict(ck[key])
+            net.load_state_dict(grow_state(net.state_dict(), ck[key]))
         step = ck["step"]
+        warm_from = step
         print(f"warm start from {args.init_from} at step {step}", flush=True)
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M", flush=True)
 
@@ -152,14 +233,18 @@ def main():
 
     def checkpoint():
         tmp = ckpt_path + ".tmp"
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg}, tmp)
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "warm_from": warm_from, "config": cfg}, tmp)
         os.replace(tmp, ckpt_path)
 
+    if step % tc["sample_every"] != 0 or not os.path.exists(os.path.join(args.out, "samples", f"step-{step:06d}.png")):
+        validate(ema, val_sources, mc, weights, step, log, args.out)  # where this invocation starts
     while step < max_steps and (time.time() - start) < tc["max_minutes"] * 60:
-        idx = rng.integers(0, n, tc["batch"])
+        idx = draw_batch(sources, tc["batch"], rng)
         x0 = torch.from_numpy(data["views"][idx].astype(np.float32))
         image, mask, tokens = condition_batch(data, idx, rng, tc, mc["text_len"])
-        lr = tc["lr"] * min(1.0, (step + 1) / tc["warmup"])
+        # A fresh optimiser on trained weights needs only a short warm-up (its moments are empty).
+        warm = tc.get("resume_warmup", tc["warmup"]) if warm_from else tc["warmup"]
+        lr = tc["lr"] * min(1.0, (step - warm_from + 1) / warm)
         for g in opt.param_groups:
             g["lr"] = lr
         model.train()
@@ -183,23 +268,7 @@ def main():
         if step % tc["checkpoint_every"] == 0:
             checkpoint()
         if step % tc["sample_every"] == 0:
-            with torch.no_grad():
-                vi = np.arange(4)
-                vx0 = torch.from_numpy(val["views"][vi].astype(np.float32))
-                vimg = torch.from_numpy(val["cond"][vi].astype(np.float32))
-                vmask = torch.ones(4)
-                vtok = torch.zeros((4, mc["text_len"]), dtype=torch.long)
-                vloss = flow_loss(ema, vx0, vimg, vmask, vtok, weights, torch.Generator().manual_seed(1), {}).item()  # plain logit-normal: comparable across runs
-                out = sample(ema, vimg, vmask, vtok, steps=12)
-                alpha_iou = (((out[:, :, 3] > 0) & (vx0[:, :, 3] > 0)).sum() / ((out[:, :, 3] > 0) | (vx0[:, :, 3] > 0)).sum()).item()
-                rec = {"step": step, "val_loss": vloss, "val_alpha_iou": alpha_iou}
-                log.write(json.dumps(rec) + "\n")
-                log.flush()
-                print(json.dumps(rec), flush=True)
-                try:
-                    save_grid(os.path.join(args.out, "samples", f"step-{step:06d}.png"), vimg, out)
-                except ImportError:
-                    pass
+            validate(ema, val_sources, mc, weights, step, log, args.out)
     checkpoint()
     print(f"stopped at step {step}", flush=True)
 

@@ -1,0 +1,80 @@
+"""Rebuilds a weights-only checkpoint from an exported model folder (its ONNX files and manifest).
+
+  /usr/bin/python3 -m kiln_mv.from_onnx ../assets/models/kiln-mv-cpu runs/from-shipped.pt
+
+The exporter keeps PyTorch's parameter names (no constant folding), so every initializer maps back
+to a state-dict entry; the LayerNorms the exporter gave an identity affine are dropped again. The
+result is checked against the probe the exporter stored in the manifest, so a model that was only
+ever shipped as ONNX can still be trained further (`train.py --init-from`).
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kiln_mv.model import MultiViewDiT  # noqa: E402
+
+
+def onnx_weights(path, prefix):
+    graph = onnx.load(path).graph
+    return {f"{prefix}.{t.name}": torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+
+
+def probe_inputs(mc, res):
+    """The exporter's fixed probe (export.py), rebuilt from its description."""
+    v, s, L = mc["views"], mc["condition_size"], mc["text_len"]
+    n = v * 5 * res * res
+    x = torch.sin(torch.arange(2 * n, dtype=torch.float32) * 0.001).reshape(2, v, 5, res, res)
+    t = torch.tensor([0.7, 0.3])
+    image = torch.cos(torch.arange(2 * 4 * s * s, dtype=torch.float32) * 0.01).reshape(2, 4, s, s)
+    mask = torch.tensor([1.0, 0.0])
+    tokens = torch.zeros(2, L, dtype=torch.long)
+    tokens[0, :4] = torch.tensor([2, 10, 20, 3])
+    return x, t, image, mask, tokens
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model_dir")
+    ap.add_argument("out")
+    args = ap.parse_args()
+    manifest = json.load(open(os.path.join(args.model_dir, "manifest.json")))
+    cfg = manifest["training"]["config"]
+    mc = cfg["model"]
+    vocab = json.load(open(os.path.join(args.model_dir, "vocab.json")))
+    mc["vocab_size"] = len(vocab["tokens"])
+    model = MultiViewDiT(mc)
+    state = model.state_dict()
+    weights = {**onnx_weights(os.path.join(args.model_dir, "encoder.onnx"), "cond"),
+               **onnx_weights(os.path.join(args.model_dir, "denoiser.onnx"), "denoiser")}
+    loaded = {}
+    for name, value in weights.items():
+        if name in state:
+            if state[name].shape != value.shape:
+                raise SystemExit(f"{name}: shape {tuple(value.shape)} in ONNX, {tuple(state[name].shape)} in the model")
+            loaded[name] = value.to(state[name].dtype)
+    missing = sorted(set(state) - set(loaded))
+    if missing:
+        raise SystemExit(f"not in the ONNX files: {missing[:10]}")
+    model.load_state_dict(loaded)
+    model.eval()
+    x, t, image, mask, tokens = probe_inputs(mc, manifest["resolution"])
+    with torch.no_grad():
+        x0 = model.denoiser(x, t, model.cond(image, mask, tokens), image * mask[:, None, None, None])
+    probe = manifest["probe"]
+    err = float(np.max(np.abs(x0.flatten()[:8].numpy() - np.array(probe["x0_first"]))))
+    if err > 1e-3 or abs(float(x0.mean()) - probe["x0_mean"]) > 1e-4:
+        raise SystemExit(f"the rebuilt model does not reproduce the manifest's probe (max error {err:.2e})")
+    sd = model.state_dict()
+    torch.save({"model": sd, "ema": sd, "step": manifest["training"]["steps"], "config": cfg}, args.out)
+    print(f"wrote {args.out}: step {manifest['training']['steps']}, {len(loaded)} tensors, probe error {err:.1e}")
+
+
+if __name__ == "__main__":
+    main()
