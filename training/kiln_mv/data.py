@@ -97,18 +97,21 @@ def source_specs(spec):
     return spec
 
 
-def load_sources(spec, condition_size, text_len, split, limit=None):
+def load_sources(spec, condition_size, text_len, split, limit=None, loader=None):
     """Loads every source of a mixed dataset. `split` is "train" or "val": a source with `holdout`
     gives its held-out objects to val and the rest to train. Returns a list of (source spec, data).
     The vocabularies must agree: each source's is a prefix of the longest (the catalogue vocabulary
-    extends the procedural one), and all sources use the longest."""
+    extends the procedural one), and all sources use the longest. `loader(path, condition_size,
+    text_len, limit, keep)` reads one folder into a dict with at least "vocab" (default load_split;
+    the text-to-image model reads only the views it trains on)."""
+    loader = loader or load_split
     loaded = []
     for src in source_specs(spec):
         every = src.get("holdout")
         keep = None
         if every:
             keep = (lambda r, e=every: is_holdout(r, e)) if split == "val" else (lambda r, e=every: not is_holdout(r, e))
-        loaded.append((src, load_split(src["path"], condition_size, text_len, limit, keep)))
+        loaded.append((src, loader(src["path"], condition_size, text_len, limit, keep)))
     vocab = max((d["vocab"] for _, d in loaded), key=len)
     for src, d in loaded:
         if vocab[: len(d["vocab"])] != d["vocab"]:

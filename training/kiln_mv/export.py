@@ -30,6 +30,38 @@ def sha256(path):
     return h.hexdigest()
 
 
+def ship_log(log_path, out):
+    """Copies a training log into the model folder as training-log.jsonl (each step's latest record:
+    a resumed run repeats steps after its last checkpoint) and returns (the loss every 100 steps,
+    the wall seconds of training). A resumed run appends to the log and restarts its clock, so the
+    wall time is the sum of each invocation's last reading."""
+    history = []
+    wall_seconds = 0.0
+    if not log_path or not os.path.exists(log_path):
+        return history, wall_seconds
+    records = [json.loads(line) for line in open(log_path) if line.strip()]
+    segment_max, last = 0.0, -1.0
+    for rec in records:
+        if "elapsed_s" in rec:
+            if rec["elapsed_s"] < last:
+                wall_seconds += segment_max
+                segment_max = 0.0
+            segment_max = max(segment_max, rec["elapsed_s"])
+            last = rec["elapsed_s"]
+    wall_seconds += segment_max
+    latest = {}
+    for rec in records:
+        latest[(rec["step"], "val" if any(k.startswith("val_") for k in rec) else "train")] = rec
+    kept = [latest[k] for k in sorted(latest)]
+    with open(os.path.join(out, "training-log.jsonl"), "w") as f:
+        for rec in kept:
+            f.write(json.dumps(rec) + "\n")
+    for rec in kept:
+        if "loss" in rec and rec["step"] % 100 == 0:
+            history.append({"step": rec["step"], "loss": round(rec["loss"], 5)})
+    return history, wall_seconds
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint")
@@ -101,31 +133,7 @@ def main():
     if os.path.exists(credits):
         shutil.copy(credits, os.path.join(args.out, "CREDITS.md"))
 
-    history = []
-    wall_seconds = 0.0
-    if args.log and os.path.exists(args.log):
-        records = [json.loads(line) for line in open(args.log) if line.strip()]
-        # A resumed run appends to the log and restarts its clock: the wall time is the sum of each
-        # invocation's last reading; steps repeated after a resume keep their latest record.
-        segment_max, last = 0.0, -1.0
-        for rec in records:
-            if "elapsed_s" in rec:
-                if rec["elapsed_s"] < last:
-                    wall_seconds += segment_max
-                    segment_max = 0.0
-                segment_max = max(segment_max, rec["elapsed_s"])
-                last = rec["elapsed_s"]
-        wall_seconds += segment_max
-        latest = {}
-        for rec in records:
-            latest[(rec["step"], "val" if "val_loss" in rec else "train")] = rec
-        kept = [latest[k] for k in sorted(latest)]
-        with open(os.path.join(args.out, "training-log.jsonl"), "w") as f:
-            for rec in kept:
-                f.write(json.dumps(rec) + "\n")
-        for rec in kept:
-            if "loss" in rec and rec["step"] % 100 == 0:
-                history.append({"step": rec["step"], "loss": round(rec["loss"], 5)})
+    history, wall_seconds = ship_log(args.log, args.out)
     manifest = {
         "format": "kiln-model/1",
         "name": os.path.basename(os.path.normpath(args.out)),

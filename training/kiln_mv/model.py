@@ -22,16 +22,19 @@ def block(cin, cout, stride):
 
 
 class ConvEncoder(nn.Module):
-    """[B, C, 64, 64] -> tokens [B, 16, d] and skip features at 64, 32, 16, 8 px."""
+    """[B, C, 64, 64] -> tokens [B, (8 / patch)^2, d] and skip features at 64, 32, 16, 8 px.
 
-    def __init__(self, cin, chans, d):
+    `patch` is the token size on the 8-px feature grid: 2 gives 16 tokens (the multi-view model),
+    1 gives 64 (the text-to-image model, whose one image can afford more tokens)."""
+
+    def __init__(self, cin, chans, d, patch=2):
         super().__init__()
         c0, c1, c2, c3 = chans
         self.s0 = block(cin, c0, 1)
         self.s1 = block(c0, c1, 2)
         self.s2 = block(c1, c2, 2)
         self.s3 = block(c2, c3, 2)
-        self.patch = nn.Conv2d(c3, d, 2, 2)
+        self.patch = nn.Conv2d(c3, d, patch, patch)
 
     def forward(self, x):
         f0 = self.s0(x)
@@ -43,12 +46,12 @@ class ConvEncoder(nn.Module):
 
 
 class ConvDecoder(nn.Module):
-    """Tokens [B, 16, d] + skips -> [B, cout, 64, 64]."""
+    """Tokens [B, (8 / patch)^2, d] + skips -> [B, cout, 64, 64] (`patch` as in ConvEncoder)."""
 
-    def __init__(self, cout, chans, d):
+    def __init__(self, cout, chans, d, patch=2):
         super().__init__()
         c0, c1, c2, c3 = chans
-        self.unpatch = nn.ConvTranspose2d(d, c3, 2, 2)
+        self.unpatch = nn.ConvTranspose2d(d, c3, patch, patch)
         self.u3 = block(2 * c3, c2, 1)
         self.u2 = block(2 * c2, c1, 1)
         self.u1 = block(2 * c1, c0, 1)
