@@ -20,56 +20,21 @@
  * - ablation: the guidance presets on the first `--ablation` objects.
  */
 import { Command } from 'commander';
-import { KilnError } from '../src/core/errors.js';
-import { createImage, type RasterImage } from '../src/core/image.js';
-import { orbitCamera } from '../src/geometry/camera.js';
+import type { RasterImage } from '../src/core/image.js';
 import { rigCameras } from '../src/geometry/rig.js';
-import type { Mesh } from '../src/geometry/mesh.js';
 import { generateViews } from '../src/diffusion/generate-views.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
 import { defaultModelDir } from '../src/diffusion/model-manifest.js';
 import type { GuidanceSchedule } from '../src/diffusion/guidance.js';
-import { compareMeshes } from '../src/metrics/compare-shapes.js';
 import { compareViews } from '../src/metrics/view-metrics.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
-import { reconstructGeometry } from '../src/reconstruct/reconstruct-geometry.js';
 import type { CalibratedView } from '../src/geometry/calibrated-view.js';
-import { EVAL_SOURCES, evalSamples, type EvalSample, type EvalSource } from './eval-sources.js';
+import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, type EvalSample, type EvalSource } from './eval-sources.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
-import { DEPTH_SCALE } from '../src/synth/render-sample.js';
 import type { Split } from '../src/synth/splits.js';
-import { GENERATED_VIEW_OUTLIERS } from '../src/pipeline/generate-from-condition.js';
 import { mirroredPair } from '../src/geometry/mirrored-pair.js';
 import { printTable, writeResults } from './harness.js';
-
-const RECON = { resolution: 96, faceBudget: 20000, outlierViews: GENERATED_VIEW_OUTLIERS };
-
-/** Sample views (condition first, then the rig) as calibrated views at their cameras. */
-function sampleViews(s: EvalSample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
-  const px = resolution * resolution;
-  const all = [orbitCamera(s.condition, resolution, resolution), ...cameras].map((camera, v) => {
-    const image = createImage(resolution, resolution, 4);
-    const depth = new Float32Array(px);
-    for (let i = 0; i < px * 4; i++) image.data[i] = s.views.rgba[v * px * 4 + i] / 255;
-    for (let i = 0; i < px; i++) depth[i] = s.views.depth[v * px + i] * DEPTH_SCALE;
-    return { camera, image, depth };
-  });
-  return { condition: all[0], rig: all.slice(1) };
-}
-
-/** The silhouette-only baseline: the condition view and its mirror image seen from behind. */
-
-async function shapeScore(views: CalibratedView[], gt: Mesh, align: 'none' | 'icp', outlierViews = GENERATED_VIEW_OUTLIERS): Promise<{ f005: number; f01: number; chamfer: number }> {
-  try {
-    const mesh = await reconstructGeometry(views, { ...RECON, outlierViews, useDepth: views.some((v) => v.depth) });
-    const c = compareMeshes(mesh, gt, { normalize: 'each', align, samples: 5000 });
-    return { f005: c.fscore['0.05'], f01: c.fscore['0.1'], chamfer: c.chamfer };
-  } catch (err) {
-    // A generation with no foreground reconstructs nothing: it scores zero, it is not skipped.
-    if (err instanceof KilnError) return { f005: 0, f01: 0, chamfer: 1 };
-    throw err;
-  }
-}
+import { shapeScore } from './shape-score.js';
 
 const push = (acc: PresetResult, r: { f005: number; f01: number; chamfer: number }) => {
   acc.f005.push(r.f005);
@@ -150,7 +115,7 @@ async function main(): Promise<void> {
     if (next.done) break; // the sh3d test split has fewer usable objects than asked for
     const s = next.value;
     evaluated++;
-    const { condition, rig: gtViews } = sampleViews(s, r, cameras);
+    const { condition, rig: gtViews } = sampleCalibratedViews(s, r, cameras);
     const cond = cropToObject(condition.image, { size: m.condition.size, margin: m.condition.cropMargin });
     if (i < o.count) {
       const tg = performance.now();

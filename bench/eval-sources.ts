@@ -2,10 +2,13 @@
  * The objects `eval:mv` measures on: held-out procedural objects, or the usable models of the
  * Sweet Home 3D test split (never trained on; `val` for choosing between models), rendered at the model's rig and resolution.
  */
-import type { OrbitView } from '../src/geometry/camera.js';
+import { createImage } from '../src/core/image.js';
+import type { CalibratedView } from '../src/geometry/calibrated-view.js';
+import { orbitCamera, type OrbitView } from '../src/geometry/camera.js';
+import type { rigCameras } from '../src/geometry/rig.js';
 import type { Mesh } from '../src/geometry/mesh.js';
 import type { ViewRig } from '../src/geometry/rig.js';
-import type { SampleViews } from '../src/synth/render-sample.js';
+import { DEPTH_SCALE, type SampleViews } from '../src/synth/render-sample.js';
 import { readSh3dCatalogs } from '../src/synth/sh3d-catalogs.js';
 import { sh3dSplitEntries } from '../src/synth/sh3d-corpus.js';
 import { filterSh3dEntry, isTooThin } from '../src/synth/sh3d-filter.js';
@@ -27,6 +30,8 @@ export interface EvalSample {
   views: SampleViews;
   condition: OrbitView;
   captions: { en: string[]; zh: string[] };
+  /** The corpus category (procedural) or the catalogue's (Sweet Home 3D). */
+  category: string;
   /** The palette colour the captions name, when they name one. */
   color?: string;
   /** A procedural (category, colour, material) combination training never saw. */
@@ -47,7 +52,7 @@ export async function* evalSamples(o: EvalSourceOptions): AsyncGenerator<EvalSam
   if (o.source === 'procedural') {
     for (let i = 0; ; i++) {
       const s = synthesizeSample({ corpusSeed: o.dataSeed, split: o.split, index: i, resolution: o.resolution, rig: o.rig });
-      yield { id: s.record.id, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, color: s.record.main.color, heldOut: s.record.heldOut };
+      yield { id: s.record.id, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, category: s.record.category, color: s.record.main.color, heldOut: s.record.heldOut };
     }
   }
   const catalogs = await readSh3dCatalogs(o.sh3dDir);
@@ -63,6 +68,19 @@ export async function* evalSamples(o: EvalSourceOptions): AsyncGenerator<EvalSam
     for (let i = 0; i < px; i++) alpha += s.views.rgba[i * 4 + 3] / 255;
     if (isTooThin(alpha / px)) continue;
     index++;
-    yield { id: entry.key, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, color: s.record.main.color, heldOut: false };
+    yield { id: entry.key, mesh: s.mesh, views: s.views, condition: s.record.condition, captions: s.record.captions, category: s.record.category, color: s.record.main.color, heldOut: false };
   }
+}
+
+/** Sample views (condition first, then the rig) as calibrated views at their cameras. */
+export function sampleCalibratedViews(s: EvalSample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
+  const px = resolution * resolution;
+  const all = [orbitCamera(s.condition, resolution, resolution), ...cameras].map((camera, v) => {
+    const image = createImage(resolution, resolution, 4);
+    const depth = new Float32Array(px);
+    for (let i = 0; i < px * 4; i++) image.data[i] = s.views.rgba[v * px * 4 + i] / 255;
+    for (let i = 0; i < px; i++) depth[i] = s.views.depth[v * px + i] * DEPTH_SCALE;
+    return { camera, image, depth };
+  });
+  return { condition: all[0], rig: all.slice(1) };
 }

@@ -51,7 +51,7 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
     const { RedisJobService } = await import('./redis-job-service.js');
     service = new RedisJobService(store, metrics, serviceOptions, o.redis);
   } else {
-    const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir, threads: o.threads, maxPixels: o.maxPixels });
+    const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir, textToImageModelDir: o.textToImageModelDir, threads: o.threads, maxPixels: o.maxPixels });
     service = new LocalJobService(store, pool, metrics, serviceOptions);
   }
 

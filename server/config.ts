@@ -8,6 +8,8 @@ export interface ServerOptions {
   /** Data folder: one directory per job. */
   dataDir: string;
   modelDir: string;
+  /** The text → image model for text → 3D (default: the embedded one, when it is there; else the multi-view model reads prompts). */
+  textToImageModelDir?: string;
   /** Generations at once, each in its own worker thread (1 on 2 cores: one generation uses both). */
   concurrency: number;
   /** onnxruntime threads per worker. */

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { CancelledError, KilnError, describeError } from '../src/core/errors.js';
 import { readImage, readImageSize } from '../src/core/image.js';
 import { loadMultiViewModel, type MultiViewModel } from '../src/diffusion/multiview-model.js';
+import { loadTextToImageModelIfPresent, type TextToImageModel } from '../src/diffusion/text-to-image-model.js';
 import type { GenerationOptions, GenerationResult } from '../src/pipeline/generation.js';
 import type { OutputFormat } from '../src/export/formats.js';
 import { resolveGenerationOptions, resolveViewsOptions } from '../src/pipeline/generation-options.js';
@@ -15,15 +16,17 @@ import { imageTo3D } from '../src/pipeline/image-to-3d.js';
 import { PREPROCESS_DEFAULTS } from '../src/preprocess/preprocess-image.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
 import { viewsTo3D } from '../src/pipeline/views-to-3d.js';
-import { viewsGridPng, writeOutputs } from '../src/pipeline/write-outputs.js';
+import { conditionPng, viewsGridPng, writeOutputs } from '../src/pipeline/write-outputs.js';
 import { writeFileAtomic } from '../src/core/fs.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
 
-const { modelDir, threads, maxPixels } = workerData as { modelDir: string; threads: number; maxPixels: number };
+const { modelDir, textToImageModelDir, threads, maxPixels } = workerData as { modelDir: string; textToImageModelDir?: string; threads: number; maxPixels: number };
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 const controllers = new Map<string, AbortController>();
 let model: MultiViewModel;
+/** Text → 3D draws the prompt as an image first when there is a text → image model. */
+let textToImageModel: TextToImageModel | undefined;
 
 async function run(job: WorkerJob): Promise<void> {
   const controller = new AbortController();
@@ -65,6 +68,11 @@ async function run(job: WorkerJob): Promise<void> {
           await writeFileAtomic(job.previewPath, await viewsGridPng(views));
           post({ type: 'views', id: job.id });
         },
+        textToImageModel: job.kind === 'text' ? textToImageModel : undefined,
+        onCondition: async (image) => {
+          await writeFileAtomic(job.conditionPath, await conditionPng(image));
+          post({ type: 'condition', id: job.id });
+        },
       };
       result = job.kind === 'image'
         ? await imageTo3D(model, await readImage(job.inputs[0].path, { maxPixels, maxSide: PREPROCESS_DEFAULTS.maxSide }), options)
@@ -88,6 +96,7 @@ port.on('message', (m: ToWorker) => {
 
 try {
   model = await loadMultiViewModel(modelDir, { threads });
+  textToImageModel = await loadTextToImageModelIfPresent(textToImageModelDir, { threads });
   post({ type: 'ready', model: { name: model.manifest.name, sha256: model.manifest.files.denoiser.sha256 } });
 } catch (err) {
   post({ type: 'load-failed', message: describeError(err) });

@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createLogger } from '../src/core/logger.js';
 import { ApiError } from './api-error.js';
-import { workerJobFor, type JobStore } from './job-store.js';
+import { EARLY_OUTPUTS, workerJobFor, type JobStore } from './job-store.js';
 import type { ServerMetrics } from './metrics.js';
 import { FINISHED_STATES, type Job } from './schemas.js';
 import type { Outcome, WorkerPool } from './worker-pool.js';
 
 const log = createLogger('jobs');
 
-export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'views' | 'done' | 'failed' | 'cancelled';
+export type JobEventType = 'queued' | 'started' | 'stage' | 'progress' | 'condition' | 'views' | 'done' | 'failed' | 'cancelled';
 
 /** The events that end a job's stream. */
 export const TERMINAL_EVENTS: readonly JobEventType[] = ['done', 'failed', 'cancelled'];
@@ -139,6 +139,11 @@ export abstract class JobService extends EventEmitter {
     this.emitEvent(id, 'views', { url: `/api/v1/jobs/${id}/files/views.png` });
   }
 
+  /** Text → 3D through a text → image model: the condition image it drew is there. */
+  protected conditionReady(id: string): void {
+    this.emitEvent(id, 'condition', { url: `/api/v1/jobs/${id}/files/condition.png` });
+  }
+
   /** Records how a job ended, once: a job that has already finished keeps its first outcome. */
   protected async finish(id: string, outcome: Outcome): Promise<void> {
     const job = this.store.get(id);
@@ -161,8 +166,9 @@ export abstract class JobService extends EventEmitter {
       });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });
     } else if (outcome.state === 'failed') {
-      // A job that failed after diffusion keeps its generated views, listed so a client can show them.
-      const files = existsSync(this.store.previewPath(id)) ? ['views.png'] : undefined;
+      // A job that failed after diffusion keeps its drawn condition image and generated views, listed so a client can show them.
+      const kept = EARLY_OUTPUTS.filter((name) => existsSync(this.store.earlyPath(id, name)));
+      const files = kept.length ? [...kept] : undefined;
       await this.store.save({ ...job, state: 'failed', finishedAt, stage: undefined, files, error: { code: outcome.code, message: outcome.message } });
       this.emitEvent(id, 'failed', { code: outcome.code, message: outcome.message });
     } else {
@@ -313,7 +319,7 @@ export class LocalJobService extends JobService {
   private async runJob(id: string): Promise<void> {
     await this.started(id);
     const job = this.store.get(id)!;
-    const outcome = await this.pool.run(workerJobFor(this.store.root, job), (s, f) => this.progressed(id, s, f), () => this.viewsReady(id));
+    const outcome = await this.pool.run(workerJobFor(this.store.root, job), (s, f) => this.progressed(id, s, f), () => this.viewsReady(id), () => this.conditionReady(id));
     this.running.delete(id);
     const current = this.store.get(id);
     if (current && this.shuttingDown && outcome.state === 'cancelled' && !this.stopping.has(id)) {

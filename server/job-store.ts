@@ -29,10 +29,24 @@ export function newJobId(): string {
 }
 
 /** Where a job's files live under a data folder (the same layout on every machine sharing it). */
-export function jobPaths(root: string, id: string): { dir: string; input: string; out: string; preview: string } {
+export function jobPaths(root: string, id: string): { dir: string; input: string; out: string; preview: string; condition: string } {
   if (!JOB_ID_PATTERN.test(id)) throw new Error(`invalid job id ${id}`);
   const dir = join(root, 'jobs', id);
-  return { dir, input: join(dir, 'input'), out: join(dir, 'out'), preview: join(dir, 'preview-views.png') };
+  return { dir, input: join(dir, 'input'), out: join(dir, 'out'), preview: join(dir, 'preview-views.png'), condition: join(dir, 'preview-condition.png') };
+}
+
+/**
+ * The outputs a running job shows before it has finished (and a failed one keeps, to show how far it
+ * got), each written as soon as it exists to its own file beside the job's outputs: the drawn
+ * condition image (text → 3D through a text → image model), then the generated views.
+ */
+export const EARLY_OUTPUTS = ['condition.png', 'views.png'] as const;
+export type EarlyOutput = (typeof EARLY_OUTPUTS)[number];
+
+/** Where an early output of a job is written (see {@link EARLY_OUTPUTS}). */
+export function earlyOutputPath(root: string, id: string, name: EarlyOutput): string {
+  const p = jobPaths(root, id);
+  return name === 'views.png' ? p.preview : p.condition;
 }
 
 /** What a generation worker needs to run a stored job, with paths under `root`. */
@@ -46,6 +60,7 @@ export function workerJobFor(root: string, job: Job): WorkerJob {
     options: job.options,
     outDir: p.out,
     previewPath: p.preview,
+    conditionPath: p.condition,
   };
 }
 
@@ -132,6 +147,11 @@ export class JobStore {
   /** The generated views, written as soon as diffusion ends; served until the outputs exist. */
   previewPath(id: string): string {
     return jobPaths(this.root, id).preview;
+  }
+
+  /** Where an early output (the drawn condition image, the generated views) is written while the job runs. */
+  earlyPath(id: string, name: EarlyOutput): string {
+    return earlyOutputPath(this.root, id, name);
   }
 
   /**

@@ -65,7 +65,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/v1/jobs/{id}/events': {
         get: {
-          summary: 'Server-sent events: queued, started, stage, progress, done, failed, cancelled',
+          summary: 'Server-sent events: queued, started, stage, progress, condition (text → 3D: the image drawn from the prompt is at data.url), views (the generated views are at data.url), done, failed, cancelled',
           description: 'Each event has an id; reconnect with Last-Event-ID to resume after it. The stream ends after done, failed or cancelled; the stream of a finished job always ends with that event, whatever Last-Event-ID says.',
           parameters: [idParam],
           responses: { 200: { description: 'text/event-stream' }, 404: errorResponse('No such job') },

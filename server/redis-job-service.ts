@@ -82,8 +82,9 @@ export class RedisJobService extends JobService {
     this.connected = this.publisher.status === 'ready';
     this.queueEvents.on('active', ({ jobId }) => void this.onActive(jobId));
     this.queueEvents.on('progress', ({ jobId, data }) => {
-      const d = data as { stage?: string; fraction?: number; views?: boolean; worker?: string };
+      const d = data as { stage?: string; fraction?: number; views?: boolean; condition?: boolean; worker?: string };
       if (d.views) this.viewsReady(jobId);
+      else if (d.condition) this.conditionReady(jobId);
       else if (d.stage) this.progressed(jobId, d.stage, d.fraction ?? 0, d.worker);
     });
     this.queueEvents.on('completed', ({ jobId, returnvalue }) => {

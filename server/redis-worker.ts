@@ -18,6 +18,8 @@ export interface RedisWorkerOptions {
   /** Jobs at once, one generation thread each. */
   concurrency: number;
   modelDir?: string;
+  /** The text → image model for text → 3D (default: the embedded one, when it is there). */
+  textToImageModelDir?: string;
   threads?: number;
   /**
    * How long a job's lock lasts without renewal; a worker that dies loses its jobs to the others
@@ -38,7 +40,7 @@ export interface RunningRedisWorker {
  */
 export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningRedisWorker> {
   const connection = redisOptions(o.redis);
-  const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir ?? defaultModelDir(), threads: o.threads ?? 2, maxPixels: Math.min(DEFAULT_MAX_PIXELS, 40_000_000) });
+  const pool = new WorkerPool({ size: o.concurrency, modelDir: o.modelDir ?? defaultModelDir(), textToImageModelDir: o.textToImageModelDir, threads: o.threads ?? 2, maxPixels: Math.min(DEFAULT_MAX_PIXELS, 40_000_000) });
   await pool.start();
   const name = `${hostname()}:${process.pid}`;
   const lockDuration = o.lockMs ?? 30000;
@@ -51,6 +53,7 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningRe
         workerJobFor(o.dataDir, record),
         (stage, fraction) => void job.updateProgress({ stage, fraction, worker: name }).catch(() => undefined),
         () => void job.updateProgress({ views: true }).catch(() => undefined),
+        () => void job.updateProgress({ condition: true }).catch(() => undefined),
       );
       if (outcome.state === 'succeeded') return { ...outcome.report, worker: name };
       if (outcome.state === 'cancelled') throw new UnrecoverableError('CANCELLED: cancelled');

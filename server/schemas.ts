@@ -57,7 +57,7 @@ export const JobSchema = z.object({
   worker: z.string().optional().describe('the worker that ran it last (Redis mode: host:pid)'),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   timings: z.record(z.string(), z.number()).optional().describe('seconds per stage'),
-  files: z.array(z.string()).optional().describe('output files, once succeeded; a job that failed after diffusion lists views.png'),
+  files: z.array(z.string()).optional().describe('output files, once succeeded; a job that failed after drawing the condition image or the views lists condition.png and views.png'),
   mesh: z.object({ vertices: z.number(), faces: z.number() }).optional(),
   viewAgreement: ViewAgreementSchema
     .optional()

@@ -13,12 +13,14 @@ export type Outcome =
 interface Slot {
   worker: Worker;
   ready: boolean;
-  job?: { id: string; resolve: (o: Outcome) => void; onProgress: (stage: string, fraction: number) => void; onViews: () => void };
+  job?: { id: string; resolve: (o: Outcome) => void; onProgress: (stage: string, fraction: number) => void; onViews: () => void; onCondition: () => void };
 }
 
 export interface WorkerPoolOptions {
   size: number;
   modelDir: string;
+  /** The text → image model for text → 3D (default: the embedded one, when it is there). */
+  textToImageModelDir?: string;
   /** onnxruntime threads per worker. */
   threads: number;
   maxPixels: number;
@@ -52,7 +54,7 @@ export class WorkerPool {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./generation-worker.js', import.meta.url), {
-        workerData: { modelDir: this.o.modelDir, threads: this.o.threads, maxPixels: this.o.maxPixels },
+        workerData: { modelDir: this.o.modelDir, textToImageModelDir: this.o.textToImageModelDir, threads: this.o.threads, maxPixels: this.o.maxPixels },
       });
       const slot: Slot = { worker, ready: false };
       this.slots.push(slot);
@@ -67,6 +69,7 @@ export class WorkerPool {
         } else if (slot.job && 'id' in m && m.id === slot.job.id) {
           if (m.type === 'progress') slot.job.onProgress(m.stage, m.fraction);
           else if (m.type === 'views') slot.job.onViews();
+          else if (m.type === 'condition') slot.job.onCondition();
           else {
             const job = slot.job;
             slot.job = undefined;
@@ -87,12 +90,15 @@ export class WorkerPool {
     });
   }
 
-  /** Runs a job on an idle worker (the caller keeps at most `size` running). */
-  run(job: WorkerJob, onProgress: (stage: string, fraction: number) => void, onViews: () => void = () => undefined): Promise<Outcome> {
+  /**
+   * Runs a job on an idle worker (the caller keeps at most `size` running). `onViews` and
+   * `onCondition` are called when the generated views and the drawn condition image are written.
+   */
+  run(job: WorkerJob, onProgress: (stage: string, fraction: number) => void, onViews: () => void = () => undefined, onCondition: () => void = () => undefined): Promise<Outcome> {
     const slot = this.slots.find((s) => s.ready && !s.job);
     if (!slot) return Promise.resolve({ state: 'failed', code: 'INTERNAL', message: 'no generation worker is available' });
     return new Promise((resolve) => {
-      slot.job = { id: job.id, resolve, onProgress, onViews };
+      slot.job = { id: job.id, resolve, onProgress, onViews, onCondition };
       slot.worker.postMessage({ type: 'run', job });
     });
   }

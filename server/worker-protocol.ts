@@ -12,6 +12,8 @@ export interface WorkerJob {
   outDir: string;
   /** Where the generated views go as soon as diffusion ends (before the outputs exist). */
   previewPath: string;
+  /** Text → 3D through a text → image model: where the drawn condition image goes as soon as it exists. */
+  conditionPath: string;
 }
 
 export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; id: string };
@@ -21,6 +23,7 @@ export type FromWorker =
   | { type: 'load-failed'; message: string }
   | { type: 'progress'; id: string; stage: string; fraction: number }
   | { type: 'views'; id: string }
+  | { type: 'condition'; id: string }
   | { type: 'done'; id: string; report: GenerationReport }
   | { type: 'failed'; id: string; code: string; message: string }
   | { type: 'cancelled'; id: string };

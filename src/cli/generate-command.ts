@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { KilnError, describeError } from '../core/errors.js';
 import { readImage, readImageSize } from '../core/image.js';
 import { loadMultiViewModel } from '../diffusion/multiview-model.js';
-import { defaultModelDir, loadModelManifest } from '../diffusion/model-manifest.js';
+import { defaultModelDir, defaultTextToImageModelDir, loadModelManifest } from '../diffusion/model-manifest.js';
+import { loadTextToImageModel, textToImageManifestIfPresent } from '../diffusion/text-to-image-model.js';
 import { parseFormats } from '../export/formats.js';
 import { imageTo3D } from '../pipeline/image-to-3d.js';
 import { PREPROCESS_DEFAULTS } from '../preprocess/preprocess-image.js';
@@ -33,6 +34,10 @@ export interface GenerateCommandOptions extends OutputCommandOptions {
   projectInput?: boolean;
   /** `--box x,y,w,h` in pixels of the photo (image → 3D). */
   box?: string;
+  /** Text → 3D: the text → image model's folder (default: the embedded one, when it is there). */
+  t2iModel?: string;
+  t2iSteps?: number;
+  t2iCfgScale?: number;
 }
 
 /**
@@ -81,15 +86,24 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   // the photo is decoded (downscaled) or the model loaded, so a --box outside the photo fails first.
   const photo = kind === 'image' ? await readImageSize(input).catch(named) : undefined;
   const resolved = resolveGenerationOptions(request, await loadModelManifest(modelDir, { verify: false }), photo, flagOf).options;
+  // Text → 3D goes through a text → image model when there is one (--t2i-model, or the embedded one).
+  const t2iDir = kind === 'text' ? (opts.t2iModel ?? defaultTextToImageModelDir()) : undefined;
+  const t2iManifest = kind === 'text' ? await textToImageManifestIfPresent(opts.t2iModel) : undefined;
+  if (kind === 'text' && !t2iManifest) {
+    const asked = (['t2iSteps', 't2iCfgScale'] as const).find((f) => request[f] !== undefined);
+    if (asked) throw new KilnError('INVALID_INPUT', `${flagOf(asked)}: there is no text → image model (${t2iDir} does not exist); text → 3D reads the prompt with the multi-view model`);
+  }
   const image = kind === 'image' ? await readImage(input, { maxSide: PREPROCESS_DEFAULTS.maxSide }).catch(named) : undefined;
   await ensureWritableFolder(opts.out);
   return produceAndWrite(opts, { command: kind, input: kind === 'image' ? resolve(input) : input }, async (signal, onProgress) => {
     const model = await loadMultiViewModel(modelDir);
-    const options = { ...resolved, signal, onProgress };
+    const textToImageModel = t2iManifest ? await loadTextToImageModel(t2iDir) : undefined;
+    const options = { ...resolved, textToImageModel, signal, onProgress };
     try {
       return kind === 'image' ? await imageTo3D(model, image!, options) : await textTo3D(model, input, options);
     } finally {
       await model.dispose();
+      await textToImageModel?.dispose();
     }
   });
 }
@@ -108,6 +122,8 @@ export function generationRequest(opts: GenerateCommandOptions): GenerationReque
       fast: opts.fast,
       projectInput: opts.projectInput,
       box: opts.box === undefined ? undefined : parseBoxText(opts.box),
+      t2iSteps: opts.t2iSteps,
+      t2iCfgScale: opts.t2iCfgScale,
     },
     flagOf,
   );

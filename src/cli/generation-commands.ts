@@ -45,7 +45,10 @@ export function addGenerationCommands(program: Command): void {
     program
       .command('text')
       .description('text prompt (English or Chinese) → textured 3D model')
-      .argument('<prompt>', 'what to make, e.g. "a red wooden chair" or "一个蓝色的花瓶"'),
+      .argument('<prompt>', 'what to make, e.g. "a red wooden chair" or "一个蓝色的花瓶"')
+      .option('--t2i-model <dir>', 'text → image model folder: the prompt is drawn as an image first, then made 3D from it (default: the embedded one, when it is there)')
+      .option('--t2i-steps <n>', 'text → image sampling steps (default: the text → image model’s)', positiveInt(200))
+      .option('--t2i-cfg-scale <w>', 'text → image guidance weight on the prompt (default: the text → image model’s)', positiveNumber),
     'out/text',
   ).action(async (prompt: string, opts: GenerateCommandOptions) => {
     process.stdout.write(`${await runGenerateCommand('text', prompt, opts)}\n`);

@@ -30,10 +30,11 @@ export function addServiceCommands(program: Command): void {
     .option('--min-free-mb <n>', 'refuse new jobs (503) below this much free disk', positiveNumber, 512)
     .option('--redis <url>', 'queue jobs in Redis (BullMQ) for `kiln worker` processes instead of running them here')
     .option('--model <dir>', 'model folder (default: the embedded model)')
+    .option('--t2i-model <dir>', 'text → image model folder for text → 3D (default: the embedded one, when it is there)')
     .option('--private', 'the API key (KILN_API_KEY) also guards reads: jobs, files, event streams, /metrics (default: reads are public)')
     .option('--https', 'the service is reached over HTTPS (a TLS proxy in front): always send HSTS and upgrade-insecure-requests')
     .option('--trust-proxy <value>', "trust X-Forwarded-* from these proxies: 'loopback', a hop count, addresses or subnets (default: none)")
-    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; redis?: string; model?: string; private?: boolean; https?: boolean; trustProxy?: string }) => {
+    .action(async (opts: { port: number; host: string; data: string; concurrency: number; maxQueue: number; maxUploadMb: number; rateLimit: number; keep: number; minFreeMb: number; redis?: string; model?: string; t2iModel?: string; private?: boolean; https?: boolean; trustProxy?: string }) => {
       const { createKilnServer } = await import('../../server/app.js');
       const server = await createKilnServer({
         port: opts.port,
@@ -47,6 +48,7 @@ export function addServiceCommands(program: Command): void {
         minFreeBytes: Math.round(opts.minFreeMb * 1024 * 1024),
         redis: opts.redis,
         modelDir: opts.model,
+        textToImageModelDir: opts.t2iModel,
         private: opts.private || undefined,
         https: opts.https || undefined,
         trustProxy: opts.trustProxy,
@@ -65,9 +67,10 @@ export function addServiceCommands(program: Command): void {
     .option('--threads <n>', 'onnxruntime threads per generation', positiveInt(256), 2)
     .option('--lock-ms <ms>', 'job lock: a worker that dies gives its jobs up after about this long', positiveInt(3_600_000), 30000)
     .option('--model <dir>', 'model folder (default: the embedded model)')
-    .action(async (opts: { redis: string; data: string; concurrency: number; threads: number; lockMs: number; model?: string }) => {
+    .option('--t2i-model <dir>', 'text → image model folder for text → 3D (default: the embedded one, when it is there)')
+    .action(async (opts: { redis: string; data: string; concurrency: number; threads: number; lockMs: number; model?: string; t2iModel?: string }) => {
       const { startRedisWorker } = await import('../../server/redis-worker.js');
-      const worker = await startRedisWorker({ redis: opts.redis, dataDir: resolve(opts.data), concurrency: opts.concurrency, threads: opts.threads, lockMs: opts.lockMs, modelDir: opts.model });
+      const worker = await startRedisWorker({ redis: opts.redis, dataDir: resolve(opts.data), concurrency: opts.concurrency, threads: opts.threads, lockMs: opts.lockMs, modelDir: opts.model, textToImageModelDir: opts.t2iModel });
       process.stdout.write(`kiln: worker ready (pid ${process.pid}, ${opts.concurrency} at a time, jobs from ${opts.redis}, data in ${resolve(opts.data)})\n`);
       await untilSignal('kiln: worker stopping after its current jobs', () => worker.close());
     });

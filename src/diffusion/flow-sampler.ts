@@ -29,9 +29,11 @@ export interface FlowSamplerOptions extends OperationOptions {
    * straight to the prediction (v = (x_t − x₀)/t is singular at t = 0).
    */
   tMin: number;
+  /** The stage progress events name (a pipeline samples twice in text → 3D through an image). */
+  stage: string;
 }
 
-export const FLOW_SAMPLER_DEFAULTS: FlowSamplerOptions = { steps: 25, solver: 'euler', views: 6, guidance: GUIDANCE_DEFAULTS, tMin: 0.02 };
+export const FLOW_SAMPLER_DEFAULTS: FlowSamplerOptions = { steps: 25, solver: 'euler', views: 6, guidance: GUIDANCE_DEFAULTS, tMin: 0.02, stage: 'diffusion' };
 
 /** Time grid from 1 to tMin, uniform, then 0. */
 export function flowTimesteps(steps: number, tMin: number): number[] {
@@ -82,7 +84,7 @@ export async function sampleFlow(model: XPredictionModel, size: number, rng: Rng
     } else {
       for (let i = 0; i < size; i++) x[i] += (next - t) * v[i];
     }
-    o.onProgress?.({ stage: 'diffusion', fraction: (k + 1) / o.steps, message: `step ${k + 1}/${o.steps}` });
+    o.onProgress?.({ stage: o.stage, fraction: (k + 1) / o.steps, message: `step ${k + 1}/${o.steps}` });
   }
   return x;
 }

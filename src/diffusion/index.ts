@@ -5,3 +5,6 @@ export * from './multiview-model.js';
 export * from './view-codec.js';
 export * from './generate-views.js';
 export * from './prediction.js';
+export * from './text-to-image-manifest.js';
+export * from './text-to-image-model.js';
+export * from './generate-condition-image.js';

@@ -14,9 +14,13 @@ import { PREDICTION_OUTPUTS, PREDICTION_TYPES } from './prediction.js';
  * sha256, tensor names and shapes, cameras, channel encoding, parametrisation, sampler and guidance
  * defaults — so a larger model drops in without code changes.
  */
-const FileEntry = z.object({ path: z.string().min(1).refine((p) => !p.includes('..'), 'must stay inside the model folder'), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() });
+/** One file of a model folder: its path inside the folder, sha256 and size. */
+export const ModelFileSchema = z.object({ path: z.string().min(1).refine((p) => !p.includes('..'), 'must stay inside the model folder'), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() });
 const TensorSpec = z.object({ type: z.enum(['float32', 'int64']), shape: z.array(z.union([z.number().int().positive(), z.string()])) });
-const Io = z.object({ inputs: z.record(z.string(), TensorSpec), outputs: z.record(z.string(), TensorSpec) });
+/** An ONNX file's inputs and outputs by name, with element type and shape (`batch` for the dynamic axis). */
+export const ModelIoSchema = z.object({ inputs: z.record(z.string(), TensorSpec), outputs: z.record(z.string(), TensorSpec) });
+const FileEntry = ModelFileSchema;
+const Io = ModelIoSchema;
 
 /** The channels a view sample may have. */
 export const VIEW_CHANNELS = ['red', 'green', 'blue', 'alpha', 'depth'] as const;
@@ -61,28 +65,46 @@ export function defaultModelDir(): string {
   return join(packageRoot(), 'assets', 'models', 'kiln-mv-cpu');
 }
 
+/**
+ * The embedded text → image model's folder name. Text → 3D goes through it (caption → condition
+ * image → image → 3D) when the folder exists; while it does not (the model is not shipped yet),
+ * the multi-view model reads the caption itself, as before.
+ */
+export const TEXT_TO_IMAGE_MODEL_NAME = 'kiln-t2i-cpu';
+
+/** The embedded text → image model's folder (it may be absent: see {@link TEXT_TO_IMAGE_MODEL_NAME}). */
+export function defaultTextToImageModelDir(): string {
+  return join(packageRoot(), 'assets', 'models', TEXT_TO_IMAGE_MODEL_NAME);
+}
+
 export interface LoadManifestOptions {
   /** Hash every file and compare with the manifest (≈ 0.1 s for the default model). */
   verify: boolean;
 }
 
 /**
- * Reads and validates `dir/manifest.json`, checks that every file exists with the declared size (and
- * sha256 when `verify`), and returns the manifest. Errors name the folder and the problem.
+ * Reads `dir/manifest.json`, validates it with `schema`, checks that every file it lists exists with
+ * the declared size (and sha256 when `verify`), and returns it. Errors name `caller`, the folder and
+ * the problem: `NOT_FOUND` for a missing manifest or file, `INVALID_INPUT` for the rest.
  */
-export async function loadModelManifest(dir: string, options: Partial<LoadManifestOptions> = {}): Promise<ModelManifest> {
+export async function readModelFolder<S extends z.ZodType<{ files: Record<string, z.infer<typeof ModelFileSchema>> }>>(
+  dir: string,
+  schema: S,
+  caller: string,
+  options: Partial<LoadManifestOptions> = {},
+): Promise<z.infer<S>> {
   const verify = options.verify ?? true;
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT';
-    throw new KilnError(code, `loadModelManifest: cannot read ${join(dir, 'manifest.json')} (${describeError(err)})`, { cause: err });
+    throw new KilnError(code, `${caller}: cannot read ${join(dir, 'manifest.json')} (${describeError(err)})`, { cause: err });
   }
-  const parsed = ModelManifestSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new KilnError('INVALID_INPUT', `loadModelManifest: ${dir}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
+    throw new KilnError('INVALID_INPUT', `${caller}: ${dir}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
   }
   const manifest = parsed.data;
   for (const [role, file] of Object.entries(manifest.files)) {
@@ -91,13 +113,21 @@ export async function loadModelManifest(dir: string, options: Partial<LoadManife
     try {
       size = (await stat(path)).size;
     } catch {
-      throw new KilnError('NOT_FOUND', `loadModelManifest: ${role} file ${path} is missing`);
+      throw new KilnError('NOT_FOUND', `${caller}: ${role} file ${path} is missing`);
     }
-    if (size !== file.bytes) throw new KilnError('INVALID_INPUT', `loadModelManifest: ${path} has ${size} bytes, the manifest says ${file.bytes}`);
+    if (size !== file.bytes) throw new KilnError('INVALID_INPUT', `${caller}: ${path} has ${size} bytes, the manifest says ${file.bytes}`);
     if (verify) {
       const digest = createHash('sha256').update(await readFile(path)).digest('hex');
-      if (digest !== file.sha256) throw new KilnError('INVALID_INPUT', `loadModelManifest: ${path} does not match its sha256 in the manifest (corrupt or replaced file)`);
+      if (digest !== file.sha256) throw new KilnError('INVALID_INPUT', `${caller}: ${path} does not match its sha256 in the manifest (corrupt or replaced file)`);
     }
   }
   return manifest;
+}
+
+/**
+ * Reads and validates a multi-view model's `dir/manifest.json`, checks that every file exists with
+ * the declared size (and sha256 when `verify`), and returns the manifest. Errors name the folder and the problem.
+ */
+export async function loadModelManifest(dir: string, options: Partial<LoadManifestOptions> = {}): Promise<ModelManifest> {
+  return readModelFolder(dir, ModelManifestSchema, 'loadModelManifest', options);
 }

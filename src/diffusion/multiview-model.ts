@@ -58,10 +58,10 @@ export function promptTokens(tokenizer: Tokenizer, prompt: string, length: numbe
 }
 
 /**
- * The model's tokenizer, from the vocabulary its manifest names. The server checks prompts with it
- * before queuing a job, without loading the ONNX sessions.
+ * A model's tokenizer (multi-view or text → image), from the vocabulary its manifest names. The
+ * server checks prompts with it before queuing a job, without loading the ONNX sessions.
  */
-export async function loadModelTokenizer(dir: string, manifest: ModelManifest): Promise<Tokenizer> {
+export async function loadModelTokenizer(dir: string, manifest: { files: { vocab: { path: string } } }): Promise<Tokenizer> {
   const path = join(dir, manifest.files.vocab.path);
   let json: unknown;
   try {

@@ -25,6 +25,28 @@ export function encodeConditionImage(image: RasterImage, size: number): Float32A
   return out;
 }
 
+/**
+ * The inverse of {@link encodeConditionImage}: [4, size, size] planar (premultiplied colour, alpha,
+ * [−1, 1]) → a `size`² RGBA image with straight alpha, as a text → image model's sample decodes.
+ */
+export function decodeConditionImage(x: Float32Array, size: number): RasterImage {
+  const px = size * size;
+  if (x.length !== 4 * px) throw new KilnError('INVALID_INPUT', `decodeConditionImage: expected ${4 * px} values, got ${x.length}`);
+  const image = createImage(size, size, 4);
+  for (let i = 0; i < px; i++) {
+    const a = unit(x[3 * px + i]);
+    for (let c = 0; c < 3; c++) image.data[i * 4 + c] = straight(unit(x[c * px + i]), a);
+    image.data[i * 4 + 3] = a;
+  }
+  return image;
+}
+
+/** A model value in [−1, 1] → [0, 1], clamped. */
+const unit = (v: number) => Math.min(1, Math.max(0, (v + 1) / 2));
+
+/** Premultiplied colour → straight colour (0 where there is next to no alpha to divide by). */
+const straight = (pm: number, a: number) => (a > 1e-3 ? Math.min(1, pm / a) : 0);
+
 /** Where each channel sits in one view of a sample, and how many there are, as the manifest lists them. */
 function channelLayout(manifest: Pick<ModelManifest, 'channels'>): { count: number } & Record<Exclude<ViewChannel, 'depth'>, number> & { depth: number | undefined } {
   const at = (c: ViewChannel) => manifest.channels.indexOf(c);
@@ -50,11 +72,8 @@ export function decodeViews(x: Float32Array, manifest: ModelManifest): Calibrate
     const image = createImage(r, r, 4);
     const depth = layout.depth === undefined ? undefined : new Float32Array(px);
     for (let i = 0; i < px; i++) {
-      const a = Math.min(1, Math.max(0, (x[base + layout.alpha * px + i] + 1) / 2));
-      for (let c = 0; c < 3; c++) {
-        const pm = Math.min(1, Math.max(0, (x[base + rgb[c] * px + i] + 1) / 2));
-        image.data[i * 4 + c] = a > 1e-3 ? Math.min(1, pm / a) : 0;
-      }
+      const a = unit(x[base + layout.alpha * px + i]);
+      for (let c = 0; c < 3; c++) image.data[i * 4 + c] = straight(unit(x[base + rgb[c] * px + i]), a);
       image.data[i * 4 + 3] = a;
       if (depth && a >= 0.5) depth[i] = Math.max(1e-3, offset + scale * x[base + layout.depth! * px + i]);
     }

@@ -44,6 +44,7 @@ export const DEFAULT_FORMATS: readonly OutputFormat[] = Object.freeze(['glb', 'o
 
 /** Every file a generation may write, in the order a person would want them listed; nothing else in its folder is touched. */
 export const OUTPUT_FILES: Readonly<Record<string, OutputFileSpec>> = Object.freeze({
+  'condition.png': { type: 'image/png', label: 'Image drawn from the prompt' },
   'input.png': { type: 'image/png', label: 'Input cut-out' },
   'views.png': { type: 'image/png', label: 'Generated views' },
   'model.glb': { type: 'model/gltf-binary', label: 'GLB' },

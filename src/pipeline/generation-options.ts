@@ -1,6 +1,6 @@
 import { GUIDANCE_DEFAULTS, type GuidancePresetName, type GuidanceSchedule } from '../diffusion/guidance.js';
 import { DEFAULT_FORMATS, type OutputFormat } from '../export/formats.js';
-import type { GenerationOptions } from './generation.js';
+import type { GenerationOptions, TextToImageOptions } from './generation.js';
 import { boxInPhoto, parseGenerationRequest, refuseOtherKindsFields, type GenerationRequest } from './generation-request.js';
 import type { ViewsTo3DOptions } from './views-to-3d.js';
 
@@ -20,6 +20,23 @@ export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as
 export interface ModelDefaults {
   sampler: { steps: number; solver: 'euler' | 'heun' };
   guidance: { preset: GuidancePresetName; scale?: number };
+}
+
+/** The defaults a text → image model's manifest sets (a `TextToImageManifest` is one). */
+export interface TextToImageDefaults {
+  sampler: { steps: number };
+  guidance: { scale: number };
+}
+
+/**
+ * Completes how a text → image model draws the condition image: fields left out come from `--fast`
+ * (its step count, as for the multi-view model) and then the model's manifest.
+ */
+export function completeTextToImageOptions(options: Partial<TextToImageOptions> | undefined, model: TextToImageDefaults, fast = false): TextToImageOptions {
+  return {
+    steps: options?.steps ?? (fast ? FAST_OVERRIDES.steps : model.sampler.steps),
+    guidanceScale: options?.guidanceScale ?? model.guidance.scale,
+  };
 }
 
 /** Generation options with every default filled in. */
@@ -71,10 +88,17 @@ export function resolveGenerationOptions(request: unknown, model: ModelDefaults,
     {
       seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput,
       box: r.box && photo ? boxInPhoto(r.box, photo, name ? name('box') : 'box') : undefined,
+      // Completed by text → 3D from the text → image model's manifest, when there is such a model.
+      textToImage: r.t2iSteps !== undefined || r.t2iCfgScale !== undefined ? definedOnly({ steps: r.t2iSteps, guidanceScale: r.t2iCfgScale }) : undefined,
     },
     model,
   );
   return { options, formats: [...(r.formats ?? DEFAULT_FORMATS)] };
+}
+
+/** `o` without its undefined fields (an undefined option means "default", and must not hide one). */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** A views → 3D request turned into the options it sets, and output formats. */

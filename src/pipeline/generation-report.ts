@@ -32,6 +32,8 @@ export interface GenerationReport {
   /** The options the generation ran with, every default filled in. */
   options: GenerationResult['options'];
   model?: GenerationResult['model'];
+  /** Text → 3D through a text → image model: which one drew the condition image. */
+  textToImageModel?: GenerationResult['textToImageModel'];
   /** How the input photo was matted (image → 3D). */
   matte?: string;
   reference?: GenerationResult['reference'];
@@ -57,6 +59,7 @@ export function generationReport(result: GenerationResult, files: string[], timi
     seed: result.seed,
     options: result.options,
     model: result.model,
+    textToImageModel: result.textToImageModel,
     matte: result.input?.matte,
     reference: result.reference,
     viewAgreement: result.viewAgreement,

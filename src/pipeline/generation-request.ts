@@ -41,6 +41,8 @@ export const GenerationRequestSchema = z
     fast: z.boolean().optional().describe('fewer steps, coarser grid, smaller texture'),
     projectInput: z.boolean().optional().describe('image → 3D: also texture from the photo itself (default true)'),
     box: BoxSchema.optional(),
+    t2iSteps: z.number().int().min(1).max(200).optional().describe("text → 3D through a text → image model: its sampling steps (default: the text → image model's)"),
+    t2iCfgScale: z.number().positive().max(50).optional().describe("text → 3D through a text → image model: its guidance weight on the caption, constant (default: the text → image model's)"),
     force: z.boolean().optional().describe("views → 3D: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
     supportPlane: z.boolean().optional().describe('views → 3D: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
   })
@@ -71,6 +73,7 @@ export type GenerationKind = 'image' | 'text' | 'views';
 const FIELDS_OF_ONE_KIND = [
   { kind: 'views', fields: ['force', 'supportPlane'], named: 'photos around an object (views jobs)' },
   { kind: 'image', fields: ['box'], named: 'image → 3D (one photo)' },
+  { kind: 'text', fields: ['t2iSteps', 't2iCfgScale'], named: 'text → 3D (a prompt)' },
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
 import type { RasterImage } from '../core/image.js';
 import { weightedProgress, type OperationOptions, type ProgressCallback } from '../core/progress.js';
 import type { GuidanceSchedule } from '../diffusion/guidance.js';
+import type { TextToImageModel } from '../diffusion/text-to-image-model.js';
 import type { Mesh } from '../geometry/mesh.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { Reconstructor } from './reconstruct-from-views.js';
@@ -35,6 +36,23 @@ export interface GenerationOptions extends OperationOptions {
   reconstructor?: Reconstructor;
   /** Called with the generated views as soon as diffusion ends (a UI shows them while the mesh is built). */
   onViews?: (views: CalibratedView[]) => void | Promise<void>;
+  /**
+   * Text → 3D: the text → image model that draws the condition image from the caption, which then
+   * goes through image → 3D. Without it, the multi-view model reads the caption itself.
+   */
+  textToImageModel?: TextToImageModel;
+  /** Text → 3D through a text → image model: how it samples (default: its manifest's; see `completeTextToImageOptions`). */
+  textToImage?: Partial<TextToImageOptions>;
+  /** Text → 3D through a text → image model: called with the condition image as soon as it is drawn. */
+  onCondition?: (image: RasterImage) => void | Promise<void>;
+}
+
+/** How a text → image model draws the condition image. */
+export interface TextToImageOptions {
+  /** Sampling steps. */
+  steps: number;
+  /** Classifier-free guidance weight on the caption (constant over the steps). */
+  guidanceScale: number;
 }
 
 /**
@@ -59,6 +77,10 @@ export interface GenerationResult {
   photos?: RasterImage[];
   /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
   input?: { condition: RasterImage; cutout: RasterImage; matte: string };
+  /** Text → 3D through a text → image model: the condition image it drew from the caption (written as `condition.png`). */
+  drawnCondition?: RasterImage;
+  /** Text → 3D through a text → image model: which one. */
+  textToImageModel?: { name: string; sha256: string };
   prompt?: string;
   /** The diffusion seed (absent for views → 3D, which samples nothing). */
   seed?: number;
@@ -74,7 +96,7 @@ export interface GenerationResult {
 }
 
 /** Relative durations of the stages, for one overall progress fraction. */
-export const STAGE_WEIGHTS = { preprocess: 1, diffusion: 4, reconstruct: 3, unwrap: 1, texture: 2 } as const;
+export const STAGE_WEIGHTS = { 'text-to-image': 1, preprocess: 1, diffusion: 4, reconstruct: 3, unwrap: 1, texture: 2 } as const;
 
 export function pipelineProgress(onProgress: ProgressCallback | undefined, stages: (keyof typeof STAGE_WEIGHTS)[]): ProgressCallback {
   return weightedProgress(Object.fromEntries(stages.map((s) => [s, STAGE_WEIGHTS[s]])), onProgress);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { KilnError, describeError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
-import { encodeImage } from '../core/image.js';
+import { encodeImage, type RasterImage } from '../core/image.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { viewsOverWhite } from '../diffusion/view-codec.js';
 import { tileImages } from '../render/render-rig.js';
@@ -33,8 +33,23 @@ export async function viewsGridPng(views: CalibratedView[]): Promise<Buffer> {
   return sharp(await encodeImage(grid)).resize(grid.width * 4, grid.height * 4, { kernel: 'lanczos3' }).png().toBuffer();
 }
 
+/** A drawn condition image (64 px) as a PNG upscaled 4×, as `views.png` shows the views; alpha kept. */
+export async function conditionPng(image: RasterImage): Promise<Buffer> {
+  return sharp(await encodeImage(image)).resize(image.width * 4, image.height * 4, { kernel: 'lanczos3' }).png().toBuffer();
+}
+
 /**
- * Writes a generation into `dir`: `input.png`, `views.png` (the generated views, or the photos of
+ * The output files in report order: the drawn condition image first (the first thing a text → 3D
+ * generation makes, and what the rest was made from), then the others by name.
+ */
+export function orderOutputFiles(files: readonly string[]): string[] {
+  const rank = (f: string) => (f === 'condition.png' ? 0 : 1);
+  return [...files].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Writes a generation into `dir`: `condition.png` (text → 3D through a text → image model: the
+ * image drawn from the prompt), `input.png`, `views.png` (the generated views, or the photos of
  * views → 3D with their masks), the model files, `preview.gif` and
  * `report.json`. Everything is staged in a hidden sibling folder and moved into place only when all
  * of it exists, `report.json` last, so a cancelled or failed run leaves no half-written result
@@ -55,6 +70,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
       throw new KilnError('INVALID_INPUT', `cannot write to the output folder ${out} (${describeError(err)})`);
     });
     let t = performance.now();
+    if (result.drawnCondition) await writeFileAtomic(join(staging, 'condition.png'), await conditionPng(result.drawnCondition));
     if (result.input) await writeFileAtomic(join(staging, 'input.png'), await encodeImage(result.input.cutout));
     if (result.views) await writeFileAtomic(join(staging, 'views.png'), await viewsGridPng(result.views));
     else if (result.photos) await writeFileAtomic(join(staging, 'views.png'), await photosGridPng(result.photos));
@@ -67,7 +83,7 @@ export async function writeOutputs(result: GenerationResult, dir: string, option
       timings.preview = Math.round(performance.now() - t) / 1000;
     }
     throwIfAborted(o.signal, 'writeOutputs');
-    const files = (await readdir(staging)).sort();
+    const files = orderOutputFiles(await readdir(staging));
     const report = generationReport(result, files, timings, o.report);
     await writeFileAtomic(join(staging, 'report.json'), JSON.stringify(report, null, 2) + '\n');
     for (const f of files) await rename(join(staging, f), join(out, f));

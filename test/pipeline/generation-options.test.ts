@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { GUIDANCE_PRESETS } from '../../src/diffusion/guidance.js';
 import { loadModelManifest, defaultModelDir } from '../../src/diffusion/model-manifest.js';
-import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, resolveGenerationOptions, resolveViewsOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
+import { FAST_OVERRIDES, GENERATION_DEFAULTS, completeGenerationOptions, completeTextToImageOptions, resolveGenerationOptions, resolveViewsOptions, type ModelDefaults } from '../../src/pipeline/generation-options.js';
 import { GenerationRequestSchema, MAX_PROMPT_LENGTH, MIN_FACE_BUDGET, PromptSchema, parseBoxText, parseGenerationRequest, parsePrompt } from '../../src/pipeline/generation-request.js';
 import { TextJobRequestSchema } from '../../server/schemas.js';
 
@@ -84,6 +84,18 @@ describe('resolveViewsOptions', () => {
   test('image and text generations refuse the fields only photos use, instead of ignoring them', () => {
     expect(() => resolveGenerationOptions({ force: true }, MODEL)).toThrow(/^force: only for photos around an object/);
     expect(() => resolveGenerationOptions({ supportPlane: false }, MODEL)).toThrow(/^supportPlane: only for photos around an object/);
+  });
+
+  test('the text → image stage’s steps and scale: passed on for text, refused elsewhere, defaults from its manifest', () => {
+    expect(resolveGenerationOptions({}, MODEL).options.textToImage).toBeUndefined();
+    expect(resolveGenerationOptions({ t2iCfgScale: 5 }, MODEL).options.textToImage).toEqual({ guidanceScale: 5 });
+    expect(() => resolveGenerationOptions({ t2iSteps: 4 }, MODEL, { width: 800, height: 600 })).toThrow(/^t2iSteps: only for text → 3D/);
+    expect(() => resolveViewsOptions({ t2iCfgScale: 2 })).toThrow(/^t2iCfgScale: only for text → 3D/);
+    expect(() => resolveGenerationOptions({ t2iSteps: 0 }, MODEL)).toThrow(/^t2iSteps: /);
+    const T2I = { sampler: { steps: 21 }, guidance: { scale: 2.5 } };
+    expect(completeTextToImageOptions(undefined, T2I)).toEqual({ steps: 21, guidanceScale: 2.5 });
+    expect(completeTextToImageOptions({ guidanceScale: 4 }, T2I, true)).toEqual({ steps: FAST_OVERRIDES.steps, guidanceScale: 4 });
+    expect(completeTextToImageOptions({ steps: 7 }, T2I, true)).toEqual({ steps: 7, guidanceScale: 2.5 });
   });
 });
 

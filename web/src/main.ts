@@ -23,6 +23,7 @@ const ui = {
   times: $('times'),
   bar: $<HTMLProgressElement>('bar'),
   cancel: $<HTMLButtonElement>('cancel'),
+  condition: $<HTMLImageElement>('condition'),
   views: $<HTMLImageElement>('views'),
   agreement: $('agreement'),
   viewsForm: $<HTMLFormElement>('views-form'),
@@ -308,10 +309,11 @@ for (const chip of document.querySelectorAll<HTMLButtonElement>('.chip')) {
   });
 }
 
-// --- A job: live progress, the views as soon as they exist, then the model -------------------------
+// --- A job: live progress, the drawn image and the views as soon as they exist, then the model -----
 
 const STAGE_NAMES: Record<string, string> = {
   queued: 'Waiting in the queue',
+  'text-to-image': 'Drawing the object from the prompt',
   preprocess: 'Cutting out the object',
   diffusion: 'Imagining six views',
   reconstruct: 'Building the shape',
@@ -334,6 +336,7 @@ function openJob(job: Job, push = true): void {
   if (push && location.pathname !== `/jobs/${job.id}`) history.pushState({ id: job.id }, '', `/jobs/${job.id}`);
   ui.job.hidden = false;
   ui.jobTitle.textContent = describe(job);
+  ui.condition.hidden = true;
   ui.views.hidden = true;
   ui.agreement.hidden = true;
   ui.viewerWrap.hidden = true;
@@ -380,6 +383,7 @@ function openJob(job: Job, push = true): void {
     started: () => (started = Date.now()),
     stage: (d) => update(d.stage, d.progress),
     progress: (d) => update(d.stage, d.progress),
+    condition: (d) => void showImage(ui.condition, apiKey() ? d.url : `${d.url}?t=${Date.now()}`),
     views: (d) => void showImage(ui.views, apiKey() ? d.url : `${d.url}?t=${Date.now()}`),
     done: () => void finish(),
     failed: () => void finish(),
@@ -415,11 +419,15 @@ function showEnd(job: Job): void {
   ui.stage.textContent = job.state === 'cancelled' ? 'Cancelled.' : 'It did not work.';
   if (job.state === 'failed') {
     showError(job.error?.message ?? 'The generation failed.');
-    // What the model imagined, when it got that far.
+    // What the models imagined, when they got that far.
     ui.views.alt = viewsAlt(job);
+    if (job.links.files['condition.png']) void showImage(ui.condition, job.links.files['condition.png']);
     if (job.links.files['views.png']) void showImage(ui.views, job.links.files['views.png']);
   }
 }
+
+/** Outputs the job view shows as images, not as download links. */
+const SHOWN_ABOVE = ['condition.png', 'input.png', 'views.png'];
 
 /** views.png holds the generated views, or for photos around an object the photos as used. */
 const viewsAlt = (job: Job) => (job.kind === 'views' ? 'The photos as used, each above its mask' : 'The six generated views');
@@ -432,6 +440,7 @@ async function showResult(job: Job): Promise<void> {
   ui.times.textContent = total ? `in ${seconds(total)}` : '';
   ui.views.alt = viewsAlt(job);
   showAgreement(job.viewAgreement);
+  if (job.links.files['condition.png']) void showImage(ui.condition, job.links.files['condition.png']);
   if (job.links.files['views.png']) void showImage(ui.views, job.links.files['views.png']);
   const glbUrl = job.links.files['model.glb'];
   if (!glbUrl) return;
@@ -449,8 +458,8 @@ async function showResult(job: Job): Promise<void> {
   } catch (err) {
     showError(`The model could not be shown: ${(err as Error).message}`);
   }
-  // Every output file the job has, in the registry's order (the inputs and views are shown above).
-  const downloads = listOutputFiles(Object.keys(job.links.files)).filter(([f]) => f !== 'input.png' && f !== 'views.png');
+  // Every output file the job has, in the registry's order (the images are shown above).
+  const downloads = listOutputFiles(Object.keys(job.links.files)).filter(([f]) => !SHOWN_ABOVE.includes(f));
   ui.downloads.replaceChildren(
     ...downloads.map(([f, { label }]) => {
       const a = document.createElement('a');
@@ -483,11 +492,13 @@ function showAgreement(a: ViewAgreement | undefined): void {
   ui.agreement.className = a.warning ? 'error' : 'note';
   ui.agreement.hidden = false;
 }
-// The views of a job that failed or was deleted meanwhile may be gone: hide the image, never show it broken.
-ui.views.addEventListener('error', () => {
-  ui.views.hidden = true;
-  ui.views.removeAttribute('src');
-});
+// The images of a job that failed or was deleted meanwhile may be gone: hide them, never show them broken.
+for (const img of [ui.condition, ui.views]) {
+  img.addEventListener('error', () => {
+    img.hidden = true;
+    img.removeAttribute('src');
+  });
+}
 
 ui.mode.addEventListener('change', () => viewer?.setMode(ui.mode.value as ViewMode));
 ui.rotate.addEventListener('change', () => viewer?.setAutoRotate(ui.rotate.checked));
