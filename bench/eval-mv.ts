@@ -128,6 +128,8 @@ async function main(): Promise<void> {
     'adaptive 3': { preset: 'adaptive', scale: 3 },
     'adaptive 4': { preset: 'adaptive', scale: 4 },
     'adaptive 8': { preset: 'adaptive', scale: 8 },
+    'interval 3': { preset: 'interval', scale: 3 },
+    'interval 5': { preset: 'interval', scale: 5 },
   };
   const wanted = o.presets?.split(',').map((x) => x.trim()) ?? Object.keys(allPresets);
   const unknown = wanted.filter((x) => !(x in allPresets));
