@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       // Where there is a ground-truth matte, also score what the segmentation would have cut had it
       // not refused: the measure of how far from usable the refused photo is.
       const mattePath = join(images, `${basename(path, extname(path))}_matte.png`);
-      const iou = existsSync(mattePath) ? `${matteIoU(removeBackground(image, { maxClutter: 1 }).image, await readImage(mattePath)).toFixed(3)} if forced` : '–';
+      const iou = existsSync(mattePath) ? `${matteIoU(removeBackground(image).image, await readImage(mattePath)).toFixed(3)} if forced` : '–';
       rows.push({ photo: name, matte: `refused: ${why}`, coverage: 0, contrast: '–', iou, ms });
     }
   }
