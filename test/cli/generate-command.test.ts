@@ -82,6 +82,32 @@ describe('kiln image / text', () => {
     expect(existsSync(join(dir, 'boxed', 'model.glb'))).toBe(true);
   });
 
+  test('a doubtful cut-out is refused in one line with the reason and the box to draw; --force keeps it and says so', async () => {
+    const dir = tempDir();
+    // Two red discs side by side on white: the cut falls apart into two pieces of the same size.
+    const w = 240, h = 160, px = Buffer.alloc(w * h * 3, 242);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) if ((x - 70) ** 2 + (y - 80) ** 2 <= 36 * 36 || (x - 170) ** 2 + (y - 80) ** 2 <= 34 * 34) px.set([217, 38, 25], (y * w + x) * 3);
+    }
+    const photo = join(dir, 'two.png');
+    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(photo);
+    const refused = kiln('image', photo, '-o', join(dir, 'refused'), '--fast', '--no-preview', '--format', 'glb');
+    expectOneLineError(refused, /^kiln: preprocessImage: the cut-out is doubtful: .*the cut fell apart into pieces \(the second largest is \d+ % of the largest.*draw a box around the object \(--box x,y,w,h.*--force/);
+    expect(existsSync(join(dir, 'refused'))).toBe(false);
+    const forced = kiln('image', photo, '-o', join(dir, 'forced'), '--fast', '--no-preview', '--format', 'glb', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/\nwarning: the cut-out is doubtful: .*fell apart into pieces.*kept because the run was forced/);
+    const report = JSON.parse(readFileSync(join(dir, 'forced', 'report.json'), 'utf8'));
+    expect(report.matte).toBe('background-removal');
+    expect(report.cutout.method).toBe('border');
+    expect(report.cutout.doubts).toContainEqual(expect.stringMatching(/fell apart into pieces/));
+    expect(report.cutout.measures.pieces).toBeGreaterThan(0.8);
+    // Text has no cut-out to doubt.
+    const text = kiln('text', 'a red mug', '--force');
+    expect(text.code).not.toBe(0);
+    expect(text.stderr).toMatch(/^kiln: unknown option '--force'/);
+  });
+
   test('bad input: one line, non-zero exit, nothing written', () => {
     const dir = tempDir();
     const notImage = join(dir, 'notes.png');

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import sharp from 'sharp';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { serve as startServer, type RunningServer } from '../helpers/serve.js';
@@ -21,6 +22,15 @@ afterAll(async () => {
 });
 
 const SAMPLE = readFileSync(join(REPO_ROOT, 'assets', 'samples', 'red-mug.png'));
+
+/** Two red discs side by side on white, as a PNG: a photo whose cut falls apart into pieces. */
+async function twoDiscsPng(): Promise<Buffer> {
+  const w = 240, h = 160, px = Buffer.alloc(w * h * 3, 242);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) if ((x - 70) ** 2 + (y - 80) ** 2 <= 36 * 36 || (x - 170) ** 2 + (y - 80) ** 2 <= 34 * 34) px.set([217, 38, 25], (y * w + x) * 3);
+  }
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+}
 
 function imageForm(bytes: Uint8Array, options?: object, name = 'photo.png'): FormData {
   const form = new FormData();
@@ -193,7 +203,8 @@ describe('kiln serve', () => {
     views.append('views', new Blob([SAMPLE]), 'b.png');
     views.append('azimuths', '0');
     await expectError(post(views), 400, 'INVALID_REQUEST', /azimuths: expected 2/);
-    await expectError(post(imageForm(SAMPLE, { force: true })), 400, 'INVALID_REQUEST', /options\.force: only for photos around an object/);
+    await expectError(postJson({ prompt: 'a mug', options: { force: true } }), 400, 'INVALID_REQUEST', /options\.force: only for photos \(image and views jobs\)/);
+    await expectError(post(imageForm(SAMPLE, { supportPlane: true })), 400, 'INVALID_REQUEST', /options\.supportPlane: only for photos around an object/);
     // A box is checked against the photo's size at once (the sample is 512×512), and refused where no photo is.
     await expectError(post(imageForm(SAMPLE, { box: [400, 0, 200, 100] })), 400, 'INVALID_REQUEST', /options\.box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);
     await expectError(post(imageForm(SAMPLE, { box: [0, 0, 4, 100] })), 400, 'INVALID_REQUEST', /options\.box: must be 16×16 pixels or more/);
@@ -245,6 +256,30 @@ describe('kiln serve', () => {
     expect(forced.viewAgreement.views.map((v: { name: string }) => v.name)).toEqual(['view-0.png', 'view-1.png', 'view-2.png', 'view-3.png']);
     const report = await json(await fetch(`${s.url}/api/v1/jobs/${forced.id}/files/report.json`));
     expect(report.viewAgreement).toEqual(forced.viewAgreement);
+    await s.stop();
+  });
+
+  test('image: a doubtful cut-out fails its job with DOUBTFUL_CUTOUT and the reason, kept on the record; force keeps the cut and its warning', async () => {
+    const s = await serve(tempDir());
+    const submit = async (options: object) => {
+      const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: imageForm(await twoDiscsPng(), { fast: true, formats: ['glb'], ...options }) });
+      expect(res.status).toBe(202);
+      return waitFor(`${s.url}${(await json(res)).links.self}`, ['succeeded', 'failed'], 120000);
+    };
+    const failed = await submit({});
+    expect(failed.state).toBe('failed');
+    expect(failed.error.code).toBe('DOUBTFUL_CUTOUT');
+    expect(failed.error.message).toMatch(/^preprocessImage: the cut-out is doubtful: .*the cut fell apart into pieces .*--box x,y,w,h/);
+    // The event stream ends with the same code and reason, for the web app to open its box tool.
+    const evs = await events(`${s.url}${failed.links.events}`);
+    expect(evs.at(-1)).toMatchObject({ type: 'failed', data: { code: 'DOUBTFUL_CUTOUT', message: failed.error.message } });
+    const forced = await submit({ force: true });
+    expect(forced.state).toBe('succeeded');
+    expect(forced.cutout.method).toBe('border');
+    expect(forced.cutout.doubts).toContainEqual(expect.stringMatching(/fell apart into pieces/));
+    expect(forced.cutout.warning).toMatch(/kept because the run was forced$/);
+    const report = await json(await fetch(`${s.url}/api/v1/jobs/${forced.id}/files/report.json`));
+    expect(report.cutout).toEqual(forced.cutout);
     await s.stop();
   });
 
