@@ -66,13 +66,13 @@ export interface CutConfidenceOptions {
   maxClutter: number;
   /**
    * Border model: least mean ΔE between object and background; 6 is a just-visible difference (the
-   * threshold's own floor). Good synthetic cuts ≥ 20.7, benchmark photos cut right ≥ 8.2; the LED
+   * threshold's own floor). Good synthetic cuts ≥ 20.7, benchmark photos that pass ≥ 9.9; the LED
    * bulb, white on white, cut as a sliver of its rim: 3.6.
    */
   minContrast: number;
   /**
    * Border model: most of the object's area that may be left out while clearly differing from the
-   * background. Good synthetic cuts ≤ 0.10, benchmark photos ≤ 0.17 (the apple's pencil); catches
+   * background. Good synthetic cuts ≤ 0.10, benchmark photos that pass ≤ 0.17 (the apple); catches
    * objects whose other colours were cut away (a house's walls under its roof).
    */
   maxLeftOut: number;
@@ -86,13 +86,13 @@ export interface CutConfidenceOptions {
   maxUnsettled: number;
   /**
    * Most the second-largest piece may be of the largest: more, and the cut fell into pieces (only
-   * the largest would be kept). Good synthetic cuts ≤ 0.008 for both methods, benchmark photos cut
-   * right ≤ 0.025; the duffel bag whose end came apart 0.26, the LED bulb 0.25.
+   * the largest would be kept). Good synthetic cuts ≤ 0.008 for both methods, benchmark photos that
+   * pass ≤ 0.025; the duffel bag whose end came apart 0.26, the LED bulb 0.25.
    */
   maxPieces: number;
   /**
    * Least thickness: a thinner cut is a sliver, not an object. Good synthetic cuts ≥ 0.17 (a
-   * table seen edge-on), benchmark photos cut right ≥ 0.49; the LED bulb's rim 0.12.
+   * table seen edge-on), benchmark photos that pass ≥ 0.49; the LED bulb's rim 0.12.
    */
   minThickness: number;
   /** A side of the frame counts as touched when the cut runs along at least this share of it. */
