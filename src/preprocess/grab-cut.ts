@@ -219,7 +219,7 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
       margin += Math.max(-10, Math.min(10, fg[p] ? d : -d));
     }
   }
-  const evidence: CutEvidence = { method: 'box', mask: fg.slice(), width: W, height: H, frame: [wx0, wy0, wx1, wy1], separation: margin / (bw * bh), unsettled };
+  const evidence: CutEvidence = { method: 'box', mask: fg, width: W, height: H, frame: [wx0, wy0, wx1, wy1], separation: margin / (bw * bh), unsettled };
   // Feather, then upsample bilinearly into the region; the rest of the image is transparent.
   const soft = boxBlur(Float32Array.from(fg), W, H, o.feather);
   const out = createImage(iw, ih, 4);

@@ -69,9 +69,9 @@ function hasUsefulAlpha(image: RasterImage): boolean {
  * `maxSide` is shrunk first, so nothing after allocates at its full size. An existing alpha channel
  * is honoured; with a `box`, the object inside it is cut by `grabCut`; otherwise a plain background
  * is removed (see `removeBackground`). A cut made here is judged by `assessCut` and a doubtful one
- * refused (`DOUBTFUL_CUTOUT`, its reasons in the message) unless `force`. The object is then cropped to a square with a margin (the
- * same rule the model was trained with) at the condition size and at a larger size for the output
- * folder.
+ * refused (`DOUBTFUL_CUTOUT`, its reasons in the message) unless `force`. The object is then cropped
+ * to a square with a margin (the same rule the model was trained with) at the condition size and
+ * at a larger size for the output folder.
  */
 export function preprocessImage(image: RasterImage, options: Partial<PreprocessOptions> = {}): PreprocessedImage {
   const o = { ...PREPROCESS_DEFAULTS, ...options };

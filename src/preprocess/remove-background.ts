@@ -27,9 +27,10 @@ export interface BackgroundRemoval {
   image: RasterImage;
   /** Fraction of the image that is object. */
   coverage: number;
-  /** Lab distance between object and background that separated them (higher is cleaner). */
-  contrast: number;
-  /** What the cut's confidence is judged on (see `assessCut`). */
+  /**
+   * What the cut's confidence is judged on (see `assessCut`); its `separation` is the object's mean
+   * Lab distance (ΔE) to the background (higher is cleaner).
+   */
   evidence: CutEvidence;
 }
 
@@ -230,11 +231,10 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
     if (obj[p]) fgDist += dist[p];
     else if (dist[p] >= clear) leftOut++;
   }
-  const contrast = fgDist / area;
   // Every piece the cut found, the object's holes filled: the confidence check counts the pieces.
   const mask = new Uint8Array(w * h);
   for (let p = 0; p < w * h; p++) mask[p] = obj[p] | fg[p];
-  const evidence: CutEvidence = { method: 'border', mask, width: w, height: h, frame: [0, 0, w, h], separation: contrast, clutter, leftOut: leftOut / area };
+  const evidence: CutEvidence = { method: 'border', mask, width: w, height: h, frame: [0, 0, w, h], separation: fgDist / area, clutter, leftOut: leftOut / area };
   const soft = boxBlur(Float32Array.from(obj), w, h, o.feather);
   // Upsample the matte bilinearly to the input's size and attach it as alpha.
   const out = createImage(image.width, image.height, 4);
@@ -253,6 +253,6 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
       out.data[q + 3] = a;
     }
   }
-  return { image: out, coverage, contrast, evidence };
+  return { image: out, coverage, evidence };
 }
 
