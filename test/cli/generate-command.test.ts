@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { twoDiscsPng } from '../helpers/photos.js';
 
 // Image → 3D and text → 3D as a user runs them: the built launcher in a child process, with the
 // embedded model. --fast and --no-preview keep each run to a couple of seconds.
@@ -85,12 +86,8 @@ describe('kiln image / text', () => {
   test('a doubtful cut-out is refused in one line with the reason and the box to draw; --force keeps it and says so', async () => {
     const dir = tempDir();
     // Two red discs side by side on white: the cut falls apart into two pieces of the same size.
-    const w = 240, h = 160, px = Buffer.alloc(w * h * 3, 242);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) if ((x - 70) ** 2 + (y - 80) ** 2 <= 36 * 36 || (x - 170) ** 2 + (y - 80) ** 2 <= 34 * 34) px.set([217, 38, 25], (y * w + x) * 3);
-    }
     const photo = join(dir, 'two.png');
-    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(photo);
+    writeFileSync(photo, await twoDiscsPng());
     const refused = kiln('image', photo, '-o', join(dir, 'refused'), '--fast', '--no-preview', '--format', 'glb');
     expectOneLineError(refused, /^kiln: preprocessImage: the cut-out is doubtful: .*the cut fell apart into pieces \(the second largest is \d+ % of the largest.*draw a box around the object \(--box x,y,w,h.*--force/);
     expect(existsSync(join(dir, 'refused'))).toBe(false);

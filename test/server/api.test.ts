@@ -2,9 +2,9 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { twoDiscsPng } from '../helpers/photos.js';
 import { serve as startServer, type RunningServer } from '../helpers/serve.js';
 
 // The real service, as `kiln serve` starts it, on a loopback port; requests with fetch.
@@ -22,15 +22,6 @@ afterAll(async () => {
 });
 
 const SAMPLE = readFileSync(join(REPO_ROOT, 'assets', 'samples', 'red-mug.png'));
-
-/** Two red discs side by side on white, as a PNG: a photo whose cut falls apart into pieces. */
-async function twoDiscsPng(): Promise<Buffer> {
-  const w = 240, h = 160, px = Buffer.alloc(w * h * 3, 242);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) if ((x - 70) ** 2 + (y - 80) ** 2 <= 36 * 36 || (x - 170) ** 2 + (y - 80) ** 2 <= 34 * 34) px.set([217, 38, 25], (y * w + x) * 3);
-  }
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
-}
 
 function imageForm(bytes: Uint8Array, options?: object, name = 'photo.png'): FormData {
   const form = new FormData();
