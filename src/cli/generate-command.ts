@@ -33,6 +33,8 @@ export interface GenerateCommandOptions extends OutputCommandOptions {
   projectInput?: boolean;
   /** `--box x,y,w,h` in pixels of the photo (image → 3D). */
   box?: string;
+  /** `--force`: go on with a doubtful cut-out (image → 3D). */
+  force?: boolean;
 }
 
 /**
@@ -108,6 +110,7 @@ export function generationRequest(opts: GenerateCommandOptions): GenerationReque
       fast: opts.fast,
       projectInput: opts.projectInput,
       box: opts.box === undefined ? undefined : parseBoxText(opts.box),
+      force: opts.force,
     },
     flagOf,
   );
@@ -158,7 +161,9 @@ export async function produceAndWrite(
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const fallback = report.options.fallback ? '; the generated views disagreed, so the model was built from the front view and its mirror' : '';
     const agreement = report.viewAgreement ? `\n${describeAgreement(report.viewAgreement)}` : '';
-    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})${agreement}`;
+    // A forced run kept cut-outs the check doubted: say so under the summary, as for the angles.
+    const doubted = [report.cutout, ...(report.cutouts ?? [])].filter((c) => c?.warning).map((c) => `\nwarning: ${c && 'name' in c ? `${c.name}: ` : ''}${c!.warning}`);
+    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})${agreement}${doubted.join('')}`;
   } finally {
     display.stop();
     process.off('SIGINT', onSignal);

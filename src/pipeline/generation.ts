@@ -6,6 +6,7 @@ import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { Reconstructor } from './reconstruct-from-views.js';
 import type { ViewAgreement } from './generation-report.js';
 import type { PhotoBox } from './generation-request.js';
+import type { CutReport } from './generation-report.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -28,6 +29,11 @@ export interface GenerationOptions extends OperationOptions {
   projectInput: boolean;
   /** Image → 3D: where the object is, as fractions of the photo (see `boxInPhoto`); cut out by a graph cut inside it. */
   box?: PhotoBox;
+  /**
+   * Image → 3D: go on with a cut-out that the confidence check doubts (see `assessCut`) instead of
+   * refusing it with `DOUBTFUL_CUTOUT`; the doubts stay in the report's `cutout`.
+   */
+  force: boolean;
   /**
    * Builds the textured mesh from the generated views (default `reconstructFromViews`: visual hull,
    * depth fusion, texture bake). A learned reconstructor with the same signature drops in here.
@@ -57,8 +63,8 @@ export interface GenerationResult {
   views?: CalibratedView[];
   /** Views → 3D: the user's photos as used, RGBA with the matte as alpha (written as `views.png`). */
   photos?: RasterImage[];
-  /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
-  input?: { condition: RasterImage; cutout: RasterImage; matte: string };
+  /** The preprocessed input: the model's condition image, the high-resolution cut-out, and how far its cut is trusted. */
+  input?: { condition: RasterImage; cutout: RasterImage; matte: string; cut?: CutReport };
   prompt?: string;
   /** The diffusion seed (absent for views → 3D, which samples nothing). */
   seed?: number;
@@ -69,6 +75,8 @@ export interface GenerationResult {
   reference?: { elevation: number; iou: number; used: boolean };
   /** Views → 3D: how well the model reproduces each photo's silhouette at its given angles. */
   viewAgreement?: ViewAgreement;
+  /** Views → 3D: how far each cut-out kiln made (photos without alpha) is trusted, by photo name. */
+  cutouts?: (CutReport & { name: string })[];
   /** Seconds per stage. */
   timings: Record<string, number>;
 }

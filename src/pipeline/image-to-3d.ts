@@ -1,11 +1,13 @@
 import type { RasterImage } from '../core/image.js';
 import type { MultiViewModel } from '../diffusion/multiview-model.js';
 import { preprocessImage } from '../preprocess/preprocess-image.js';
+import { cutSummary } from '../preprocess/cut-confidence.js';
 import { generateFromCondition } from './generate-from-condition.js';
 import { pipelineProgress, timed, type GenerationOptions, type GenerationResult } from './generation.js';
 
 /**
- * Photo → textured mesh: preprocess (matte — from `options.box` when given —, crop, resize to the model's condition size), six views
+ * Photo → textured mesh: preprocess (matte — from `options.box` when given —, refused when doubtful
+ * unless `options.force`, crop, resize to the model's condition size), six views
  * from the multi-view model, reconstruction and texture. Progress is one weighted fraction over the
  * stages; the signal cancels between and inside stages; `timings` has seconds per stage.
  */
@@ -13,9 +15,9 @@ export async function imageTo3D(model: MultiViewModel, image: RasterImage, optio
   const timings: Record<string, number> = {};
   const progress = pipelineProgress(options.onProgress, ['preprocess', 'diffusion', 'reconstruct', 'unwrap', 'texture']);
   const input = await timed(timings, 'preprocess', () =>
-    preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, box: options.box, signal: options.signal }),
+    preprocessImage(image, { size: model.manifest.condition.size, margin: model.manifest.condition.cropMargin, box: options.box, force: options.force, signal: options.signal }),
   );
   progress({ stage: 'preprocess', fraction: 1 });
   const result = await generateFromCondition(model, { image: input.condition }, options, timings, progress, input.cutout);
-  return { ...result, input: { condition: input.condition, cutout: input.cutout, matte: input.matte } };
+  return { ...result, input: { condition: input.condition, cutout: input.cutout, matte: input.matte, cut: input.cut && cutSummary(input.cut) } };
 }

@@ -4,6 +4,7 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { fitGaussianMixture, kmeansLabels, likeliestComponent, mixtureNegLogLikelihood, type GaussianMixture } from './gaussian-mixture.js';
 import { MaxFlowGraph } from './max-flow.js';
 import { boxBlur } from './box-blur.js';
+import type { CutEvidence } from './cut-confidence.js';
 
 /** A rectangle in pixels of an image: left, top, width, height. */
 export interface PixelBox {
@@ -58,6 +59,8 @@ export interface GrabCutResult {
   coverage: number;
   /** Fraction of the box that is object. */
   boxCoverage: number;
+  /** What the cut's confidence is judged on (see `assessCut`). */
+  evidence: CutEvidence;
 }
 
 /** The smallest box side, in pixels, that a cut is attempted in. */
@@ -140,31 +143,32 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
   const boxNode = (x: number, y: number) => (y - wy0) * bw + (x - wx0);
   const inBox = (x: number, y: number) => x >= wx0 && x < wx1 && y >= wy0 && y < wy1;
   let fgModel: GaussianMixture | undefined, bgModel: GaussianMixture | undefined;
+  // A colour model of one side learned from the current labels (k-means starts it on the first round).
+  const learnSide = (side: number, previous?: GaussianMixture): GaussianMixture | undefined => {
+    let n = 0;
+    for (let p = 0; p < W * H; p++) if (fg[p] === side) n++;
+    if (n === 0) return undefined;
+    const samples = new Float32Array(n * 3);
+    for (let p = 0, i = 0; p < W * H; p++) {
+      if (fg[p] !== side) continue;
+      samples[i * 3] = rgb[p * 3];
+      samples[i * 3 + 1] = rgb[p * 3 + 1];
+      samples[i * 3 + 2] = rgb[p * 3 + 2];
+      i++;
+    }
+    let labels: Int32Array;
+    if (!previous) labels = kmeansLabels(samples, o.components);
+    else {
+      labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) labels[i] = likeliestComponent(previous, samples[i * 3], samples[i * 3 + 1], samples[i * 3 + 2]);
+    }
+    return fitGaussianMixture(samples, labels, o.components);
+  };
+  let unsettled = 1;
   for (let iter = 0; iter < o.iterations; iter++) {
     throwIfAborted(o.signal, 'grabCut');
-    // Relearn both colour models from the current labels (k-means starts them on the first round).
-    const learn = (side: number, previous: GaussianMixture | undefined): GaussianMixture | undefined => {
-      let n = 0;
-      for (let p = 0; p < W * H; p++) if (fg[p] === side) n++;
-      if (n === 0) return undefined;
-      const samples = new Float32Array(n * 3);
-      for (let p = 0, i = 0; p < W * H; p++) {
-        if (fg[p] !== side) continue;
-        samples[i * 3] = rgb[p * 3];
-        samples[i * 3 + 1] = rgb[p * 3 + 1];
-        samples[i * 3 + 2] = rgb[p * 3 + 2];
-        i++;
-      }
-      let labels: Int32Array;
-      if (!previous) labels = kmeansLabels(samples, o.components);
-      else {
-        labels = new Int32Array(n);
-        for (let i = 0; i < n; i++) labels[i] = likeliestComponent(previous, samples[i * 3], samples[i * 3 + 1], samples[i * 3 + 2]);
-      }
-      return fitGaussianMixture(samples, labels, o.components);
-    };
-    fgModel = learn(1, fgModel);
-    bgModel = learn(0, bgModel)!;
+    fgModel = learnSide(1, fgModel);
+    bgModel = learnSide(0, bgModel)!;
     if (!fgModel) break;
     const graph = new MaxFlowGraph(bw * bh, bw * bh * 4);
     for (let y = wy0; y < wy1; y++) {
@@ -198,11 +202,24 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
         fg[p] = v;
       }
     }
+    unsettled = changed / (bw * bh);
     if (changed < 0.001 * bw * bh) break;
   }
   let area = 0;
   for (let p = 0; p < W * H; p++) area += fg[p];
   if (area < 0.005 * bw * bh) throw new KilnError('INVALID_INPUT', 'grabCut: found no object in the box (its colours match the background around it)');
+  // Separation: how much likelier each box pixel is under its own side's colour model than under
+  // the other's, with both models learned from the final labels (clipped: one wild pixel is not evidence).
+  const fgFinal = learnSide(1, fgModel)!, bgFinal = learnSide(0, bgModel)!;
+  let margin = 0;
+  for (let y = wy0; y < wy1; y++) {
+    for (let x = wx0; x < wx1; x++) {
+      const p = y * W + x;
+      const d = mixtureNegLogLikelihood(bgFinal, rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]) - mixtureNegLogLikelihood(fgFinal, rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]);
+      margin += Math.max(-10, Math.min(10, fg[p] ? d : -d));
+    }
+  }
+  const evidence: CutEvidence = { method: 'box', mask: fg, width: W, height: H, frame: [wx0, wy0, wx1, wy1], separation: margin / (bw * bh), unsettled };
   // Feather, then upsample bilinearly into the region; the rest of the image is transparent.
   const soft = boxBlur(Float32Array.from(fg), W, H, o.feather);
   const out = createImage(iw, ih, 4);
@@ -221,5 +238,5 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
       if (a >= 0.5) objectPixels++;
     }
   }
-  return { image: out, coverage: objectPixels / (iw * ih), boxCoverage: area / (bw * bh) };
+  return { image: out, coverage: objectPixels / (iw * ih), boxCoverage: area / (bw * bh), evidence };
 }

@@ -5,6 +5,7 @@ import { cropToObject } from './crop-to-object.js';
 import { shrinkImage } from './shrink-image.js';
 import { boxInPixels, grabCut, type GrabCutOptions, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
+import { requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
 
 export interface PreprocessOptions extends OperationOptions {
   /** The model's condition size (from its manifest). */
@@ -28,9 +29,16 @@ export interface PreprocessOptions extends OperationOptions {
    */
   box?: RelativeBox;
   grabCut: Partial<GrabCutOptions>;
+  /** When a cut made here (not a supplied alpha) is doubtful: see `assessCut`. */
+  confidence: Partial<CutConfidenceOptions>;
+  /**
+   * Keep a doubtful cut instead of refusing it (`DOUBTFUL_CUTOUT`); its doubts come back in `cut`.
+   * The person asked for it: a refusal's own message offers it.
+   */
+  force: boolean;
 }
 
-export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {} };
+export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {}, confidence: {}, force: false };
 
 export interface PreprocessedImage {
   /** What the model sees: the object centred in a `size`² RGBA square. */
@@ -41,6 +49,8 @@ export interface PreprocessedImage {
   matte: 'alpha' | 'background-removal' | 'box';
   /** Fraction of the input that is object. */
   coverage: number;
+  /** How far the cut is to be trusted, with the reasons to doubt it (absent for a supplied alpha). */
+  cut?: CutVerdict;
 }
 
 /** True when an RGBA image's alpha actually separates something (not all opaque or all clear). */
@@ -58,9 +68,10 @@ function hasUsefulAlpha(image: RasterImage): boolean {
  * Decoded photo → what the multi-view model and the texture stage need. A photo larger than
  * `maxSide` is shrunk first, so nothing after allocates at its full size. An existing alpha channel
  * is honoured; with a `box`, the object inside it is cut by `grabCut`; otherwise a plain background
- * is removed (see `removeBackground`). The object is then cropped to a square with a margin (the
- * same rule the model was trained with) at the condition size and at a larger size for the output
- * folder.
+ * is removed (see `removeBackground`). A cut made here is judged by `assessCut` and a doubtful one
+ * refused (`DOUBTFUL_CUTOUT`, its reasons in the message) unless `force`. The object is then cropped
+ * to a square with a margin (the same rule the model was trained with) at the condition size and
+ * at a larger size for the output folder.
  */
 export function preprocessImage(image: RasterImage, options: Partial<PreprocessOptions> = {}): PreprocessedImage {
   const o = { ...PREPROCESS_DEFAULTS, ...options };
@@ -68,6 +79,7 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   let rgba: RasterImage;
   let matte: PreprocessedImage['matte'];
   let coverage: number;
+  let cut: CutVerdict | undefined;
   if (hasUsefulAlpha(image)) {
     rgba = o.box ? clearOutside(image, boxInPixels(o.box, image.width, image.height)) : image;
     matte = 'alpha';
@@ -78,12 +90,14 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   } else if (image.channels === 4 && image.data.every((v, i) => i % 4 !== 3 || v < 0.5)) {
     throw new KilnError('INVALID_INPUT', 'preprocessImage: the image is fully transparent');
   } else if (o.box) {
-    const cut = grabCut(image, boxInPixels(o.box, image.width, image.height), { ...o.grabCut, signal: o.signal });
-    rgba = cut.image;
+    const boxCut = grabCut(image, boxInPixels(o.box, image.width, image.height), { ...o.grabCut, signal: o.signal });
+    cut = requireConfidentCut(boxCut.evidence, o.force, 'preprocessImage', o.confidence);
+    rgba = boxCut.image;
     matte = 'box';
-    coverage = cut.coverage;
+    coverage = boxCut.coverage;
   } else {
     const removed = removeBackground(image, { ...o.background, signal: o.signal });
+    cut = requireConfidentCut(removed.evidence, o.force, 'preprocessImage', o.confidence);
     rgba = removed.image;
     matte = 'background-removal';
     coverage = removed.coverage;
@@ -94,6 +108,7 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
     cutout: cropToObject(rgba, { size: o.cutoutSize, margin: o.margin }),
     matte,
     coverage,
+    cut,
   };
 }
 

@@ -128,7 +128,7 @@ describe('kiln views', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(existsSync(join(dir, 'bad-angles'))).toBe(false);
-    // A photo without alpha has its background removed; one with nothing to separate is refused.
+    // A photo without alpha has its background removed; one whose cut-out is doubtful is refused.
     const { createImage } = await import('../../src/core/image.js');
     const { createRng } = await import('../../src/core/rng.js');
     const rng = createRng(3);
@@ -138,7 +138,9 @@ describe('kiln views', () => {
     await writeImage(noise, jpg);
     const refused = kiln('views', jpg, paths[1], '--azimuths', '0,90', '--out', join(dir, 'refused'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^kiln: view 0: could not separate an object/);
+    // Noise is all "object" to a border model: its cut-out is refused as doubtful, by photo.
+    expect(refused.stderr).toMatch(/^kiln: view 0: the cut-out is doubtful: the background is not plain/);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(dir, 'refused'))).toBe(false);
   });
 
