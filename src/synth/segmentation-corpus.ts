@@ -10,7 +10,7 @@ import type { CatalogEntry, Sh3fCatalog } from '../io/sh3f/read-catalog.js';
 import { prepareCorpusFolder } from './corpus-shards.js';
 import { generateObject } from './generate-object.js';
 import { encodeNpy } from './npy.js';
-import { backgroundsOf, loadBackgrounds, renderBackgroundCredits, BACKGROUND_SPLITS, type BackgroundSplit, type LicensePolicy } from './segmentation-backgrounds.js';
+import { backgroundsOf, loadBackgrounds, renderBackgroundCredits, BACKGROUND_SPLITS, type BackgroundPicture, type BackgroundSplit, type LicensePolicy } from './segmentation-backgrounds.js';
 import { compositeSeed, makeComposite, type CompositeObject, type CompositeRecord } from './segmentation-composites.js';
 import { readSh3dCatalogs, SH3D_DEFAULT_DIR } from './sh3d-catalogs.js';
 import { renderCredits, type CreditedModel } from './sh3d-credits.js';
@@ -55,6 +55,8 @@ export interface SegCorpusOptions extends OperationOptions {
   shardSize: number;
   /** Longer side the photographs are decoded to before cropping. */
   backgroundSide: number;
+  /** The pictures to use (default: the split's in `BACKGROUND_PICTURES`, under the licence policy). */
+  pictures?: readonly BackgroundPicture[];
   force: boolean;
 }
 
@@ -177,7 +179,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
   if (!(Number.isInteger(o.resolution) && o.resolution >= 32 && o.resolution <= 1024)) throw new KilnError('INVALID_INPUT', `${name}: resolution must be an integer in 32…1024, got ${o.resolution}`);
   if (!(Number.isInteger(o.copies) && o.copies >= 1)) throw new KilnError('INVALID_INPUT', `${name}: copies must be a positive integer, got ${o.copies}`);
   const out = resolve(o.out);
-  const pictures = backgroundsOf(o.split, o.licenses);
+  const pictures = o.pictures ?? backgroundsOf(o.split, o.licenses);
   const backgrounds = await loadBackgrounds(pictures, o.backgroundSide, false);
   let sh3d: Array<{ catalog: Sh3fCatalog; entry: CatalogEntry }> = [];
   if (o.sh3dDir && o.sh3dShare > 0 && existsSync(o.sh3dDir)) {

@@ -14,7 +14,6 @@ import json
 import os
 
 import numpy as np
-import torch
 
 FORMAT = "kiln-seg-composites/1"
 
@@ -66,6 +65,8 @@ class Composites:
 
         With `rng`, each is flipped left-right half the time and, with `crop` < the resolution, cut
         to a random crop x crop window; without, the whole composite (or its centre crop) as stored."""
+        import torch  # here, so that reading a corpus needs numpy alone
+
         R = self.resolution
         S = crop or R
         images = np.empty((len(indices), S, S, 3), np.uint8)
@@ -86,6 +87,19 @@ class Composites:
         y = torch.from_numpy(masks).unsqueeze(1).float().div_(255)
         return x, y
 
+    def summary(self):
+        """A JSON-able description (used by the test suite): count, shapes, dtypes, first records."""
+        image, mask = self.get(0)
+        records = []
+        for root, m in zip(self.roots, self.manifests):
+            for shard in m["shards"]:
+                with open(os.path.join(root, shard["name"], "index.json"), encoding="utf-8") as f:
+                    records += json.load(f)["records"]
+        return {"count": self.count, "resolution": self.resolution, "image_shape": list(image.shape), "image_dtype": str(image.dtype),
+                "mask_shape": list(mask.shape), "mask_dtype": str(mask.dtype), "indices": [r["index"] for r in records],
+                "mask_means": [float(self.get(i)[1].mean()) for i in range(self.count)],
+                "image_sums": [int(self.get(i)[0].astype(np.int64).sum()) for i in range(self.count)]}
+
     def licences(self):
         """Every background picture used, with its licence (from the manifests)."""
         seen = {}
@@ -93,3 +107,9 @@ class Composites:
             for b in m.get("backgrounds", []):
                 seen[b["path"]] = b
         return sorted(seen.values(), key=lambda b: b["path"])
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(Composites(sys.argv[1:]).summary()))
