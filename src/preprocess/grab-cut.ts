@@ -48,14 +48,14 @@ export interface GrabCutOptions extends OperationOptions {
   /** Feather width of the edge in working pixels. */
   feather: number;
   /**
-   * The segmentation network's probability over the whole photo (any resolution; sampled
-   * bilinearly). When given, it seeds the cut (the first colour models are learned from what it
+   * The segmentation network's probability over the photo, or over `region` of it (in photo
+   * pixels; any resolution, sampled bilinearly). When given, it seeds the cut (the first colour models are learned from what it
    * marks inside the box, not from the whole box) and joins the energy: labelling a pixel object
    * costs `priorWeight`·(−ln p), background `priorWeight`·(−ln(1 − p)), so colours that the two
    * sides share (a brown pot before a brown hoodie) are decided by the network, and clear colour
    * edges still place the cut.
    */
-  prior?: { prob: Float32Array; width: number; height: number };
+  prior?: { prob: Float32Array; width: number; height: number; region?: PixelBox };
   /** Weight of the network's log-odds against the colour models' (nats per pixel; p is clipped to 0.02…0.98). */
   priorWeight: number;
 }
@@ -154,13 +154,15 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
   let priorFg: Float32Array | undefined, priorBg: Float32Array | undefined;
   if (o.prior) {
     const { prob, width: pw, height: ph } = o.prior;
+    const region = o.prior.region ?? { x: 0, y: 0, width: iw, height: ih };
     if (prob.length !== pw * ph) throw new KilnError('INVALID_INPUT', `grabCut: the prior has ${prob.length} values, not ${pw}×${ph}`);
     priorFg = new Float32Array(W * H);
     priorBg = new Float32Array(W * H);
     for (let y = wy0; y < wy1; y++) {
       for (let x = wx0; x < wx1; x++) {
-        // The working pixel's centre in image pixels, then in prior pixels.
-        const fx = Math.min(pw - 1, Math.max(0, ((rx0 + (x + 0.5) * sx) * pw) / iw - 0.5)), fy = Math.min(ph - 1, Math.max(0, ((ry0 + (y + 0.5) * sy) * ph) / ih - 0.5));
+        // The working pixel's centre in image pixels, then in prior pixels (clamped to the prior's region).
+        const fx = Math.min(pw - 1, Math.max(0, ((rx0 + (x + 0.5) * sx - region.x) * pw) / region.width - 0.5));
+        const fy = Math.min(ph - 1, Math.max(0, ((ry0 + (y + 0.5) * sy - region.y) * ph) / region.height - 0.5));
         const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(pw - 1, x0 + 1), y1 = Math.min(ph - 1, y0 + 1), ax = fx - x0, ay = fy - y0;
         const p = (prob[y0 * pw + x0] * (1 - ax) + prob[y0 * pw + x1] * ax) * (1 - ay) + (prob[y1 * pw + x0] * (1 - ax) + prob[y1 * pw + x1] * ax) * ay;
         const q = Math.min(0.98, Math.max(0.02, p));

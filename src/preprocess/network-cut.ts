@@ -84,6 +84,7 @@ export function edgeCertainty(prob: Float32Array, object: Uint8Array, w: number,
 export function networkCut(image: RasterImage, saliency: Saliency, options: Partial<NetworkCutOptions> = {}): NetworkCut {
   const o = { ...NETWORK_CUT_DEFAULTS, ...options };
   const { width: w, height: h, prob, threshold } = saliency;
+  if (saliency.region) throw new KilnError('INVALID_INPUT', 'networkCut: the saliency covers a crop; the cut needs the whole photo');
   const above = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) above[i] = prob[i] >= threshold ? 1 : 0;
   const comps = connectedComponents(above, w, h);

@@ -3,7 +3,7 @@ import { createImage, type RasterImage } from '../core/image.js';
 import type { OperationOptions } from '../core/progress.js';
 import { cropToObject } from './crop-to-object.js';
 import { shrinkImage } from './shrink-image.js';
-import { boxInPixels, grabCut, type GrabCutOptions, type PixelBox, type RelativeBox } from './grab-cut.js';
+import { boxInPixels, grabCut, type GrabCutOptions, type GrabCutResult, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
 import { requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
 import { networkCut, type NetworkCutOptions } from './network-cut.js';
@@ -101,8 +101,16 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   } else if (image.channels === 4 && image.data.every((v, i) => i % 4 !== 3 || v < 0.5)) {
     throw new KilnError('INVALID_INPUT', 'preprocessImage: the image is fully transparent');
   } else if (o.box) {
-    const prior = o.saliency && { prob: o.saliency.prob, width: o.saliency.width, height: o.saliency.height };
-    const boxCut = grabCut(image, boxInPixels(o.box, image.width, image.height), { ...o.grabCut, ...(prior ? { prior } : {}), signal: o.signal });
+    const box = boxInPixels(o.box, image.width, image.height);
+    const prior = o.saliency && { prob: o.saliency.prob, width: o.saliency.width, height: o.saliency.height, region: o.saliency.region };
+    let boxCut: GrabCutResult;
+    try {
+      boxCut = grabCut(image, box, { ...o.grabCut, ...(prior ? { prior } : {}), signal: o.signal });
+    } catch (err) {
+      // A network that sees nothing in the box must not veto the person's box: cut by colour alone.
+      if (!prior || !(err instanceof KilnError && err.code === 'INVALID_INPUT')) throw err;
+      boxCut = grabCut(image, box, { ...o.grabCut, signal: o.signal });
+    }
     cut = requireConfidentCut(boxCut.evidence, o.force, 'preprocessImage', o.confidence);
     rgba = boxCut.image;
     matte = 'box';
@@ -160,7 +168,8 @@ function isCutFailure(err: unknown): boolean {
  * installed one, `installedSegmentationNetwork`). Which cut is used:
  *
  * 1. an alpha channel that separates something: as it is (the network is not asked);
- * 2. a box: the graph cut in the box, seeded by the network;
+ * 2. a box: the graph cut in the box, seeded by the network (which sees the box and a tenth of its
+ *    size around it); should the network see nothing there, by colour alone, as without a network;
  * 3. otherwise the border model first (fast, and exact on a plain backdrop); its cut is used when
  *    `assessCut` trusts it, which includes a plain border (≤ 15 % of the border band unlike the
  *    background);
@@ -183,6 +192,32 @@ export async function preprocessPhoto(image: RasterImage, options: Partial<Prepr
       if (!isCutFailure(err)) throw err;
     }
   }
-  const saliency = await segmenter.predict(photo, o.signal);
+  const saliency = o.box ? await predictInBox(segmenter, photo, o.box, o.signal) : await segmenter.predict(photo, o.signal);
   return preprocessImage(photo, { ...rest, saliency });
+}
+
+/** Margin around a box, as a share of its size each side, that the network sees with it. */
+const BOX_CONTEXT = 0.1;
+
+/**
+ * The network's saliency for what is in a box: it sees the box and a tenth of its size around it,
+ * framed like its training composites (the object a third of the frame or more), not lost in a
+ * wide photo. The result's `region` says where in the photo it lies.
+ */
+export async function predictInBox(segmenter: SegmentationNetwork, photo: RasterImage, relative: RelativeBox, signal?: AbortSignal): Promise<Saliency> {
+  const box = boxInPixels(relative, photo.width, photo.height);
+  const mx = box.width * BOX_CONTEXT, my = box.height * BOX_CONTEXT;
+  const x0 = Math.max(0, Math.floor(box.x - mx)), y0 = Math.max(0, Math.floor(box.y - my));
+  const x1 = Math.min(photo.width, Math.ceil(box.x + box.width + mx)), y1 = Math.min(photo.height, Math.ceil(box.y + box.height + my));
+  if (x1 - x0 < 8 || y1 - y0 < 8) return segmenter.predict(photo, signal);
+  const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  return { ...(await segmenter.predict(cropRegion(photo, region), signal)), region };
+}
+
+/** A copy of a rectangle of an image. */
+function cropRegion(image: RasterImage, r: PixelBox): RasterImage {
+  const out = createImage(r.width, r.height, image.channels);
+  const c = image.channels;
+  for (let y = 0; y < r.height; y++) out.data.set(image.data.subarray(((r.y + y) * image.width + r.x) * c, ((r.y + y) * image.width + r.x + r.width) * c), y * r.width * c);
+  return out;
 }

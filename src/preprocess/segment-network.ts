@@ -47,10 +47,12 @@ export function segmentationModelDir(): string {
   return join(packageRoot(), 'assets', 'models', 'kiln-seg');
 }
 
-/** The network's answer for one photo: a probability per pixel at its working resolution, covering the whole photo. */
+/** The network's answer for one photo: a probability per pixel at its working resolution, covering the photo. */
 export interface Saliency {
   width: number;
   height: number;
+  /** The part of the photo it covers, in photo pixels, when it was asked about a crop (a box and its surroundings). */
+  region?: { x: number; y: number; width: number; height: number };
   /** [height · width], 0…1. */
   prob: Float32Array;
   /** Where the network's manifest draws the line between object and background. */

@@ -139,6 +139,29 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     await net.dispose();
   });
 
+  test('with a box, preprocessPhoto asks the network about the box; a network that sees nothing there leaves the cut to colour', async () => {
+    const { image, truth } = discPhoto(true);
+    const box = { x: 80 / 300, y: 20 / 200, width: 160 / 300, height: 150 / 200 };
+    const net = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(4)), { threads: 1 });
+    const seen: Array<[number, number]> = [];
+    const predict = net.predict.bind(net);
+    net.predict = async (im, signal) => {
+      seen.push([im.width, im.height]);
+      return predict(im, signal);
+    };
+    const p = await preprocessPhoto(image, { size: 32, cutoutSize: 300, margin: 1, box, segmenter: net });
+    expect(p.matte).toBe('box');
+    expect(seen).toEqual([[192, 180]]); // the box (160×150) and a tenth of it each side
+    expect(p.cut?.doubts).toEqual([]);
+    expect(p.coverage).toBeCloseTo(truth.reduce((a, b) => a + b, 0) / truth.length, 2);
+    const blind = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(0, -10)), { threads: 1 }); // background everywhere
+    const q = await preprocessPhoto(image, { size: 32, box, segmenter: blind });
+    expect(q.matte).toBe('box');
+    expect(q.coverage).toBeCloseTo(p.coverage, 2);
+    await net.dispose();
+    await blind.dispose();
+  });
+
   test('in a box, the network seeds the graph cut and decides where colours are shared', () => {
     // The object (a disc) and a slab of background inside the box have the same two colours in fine
     // stripes: colour alone cannot tell them apart, the prior can.
