@@ -60,7 +60,7 @@ export interface Composite {
 /** Ranges of the draws (documented in one place; the record says what each composite got). */
 export const COMPOSITE_RANGES = Object.freeze({
   /** The target's bounding sphere as a share of the image side. */
-  targetSize: [0.35, 0.95] as const,
+  targetSize: [0.4, 1] as const,
   /** Distractors: bounding sphere as a share of the image side, at most `distractorRelative` of the target's. */
   distractorSize: [0.15, 0.55] as const,
   distractorRelative: 0.65,
