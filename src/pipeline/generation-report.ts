@@ -17,12 +17,12 @@ export type ViewAgreement = z.infer<typeof ViewAgreementSchema>;
 
 /**
  * How far the cut-out of the input photo is trusted (image → 3D, when kiln cut it: the border-colour
- * model or the box's graph cut; a supplied alpha has none): the method, its measures, the reasons to
+ * model, the box's graph cut or the segmentation network; a supplied alpha has none): the method, its measures, the reasons to
  * doubt it, and the warning kept when a doubtful cut went on because the run was forced. A schema,
  * because the server's job records carry it too.
  */
 export const CutReportSchema = z.object({
-  method: z.enum(['border', 'box']),
+  method: z.enum(['border', 'box', 'network']),
   measures: z
     .object({
       coverage: z.number(),
@@ -34,7 +34,7 @@ export const CutReportSchema = z.object({
       clutter: z.number().optional(),
       leftOut: z.number().optional(),
     })
-    .describe('see assessCut: coverage of the frame, second piece over the largest, thickness, share of each frame side (top, right, bottom, left) run along, the method’s colour separation'),
+    .describe('see assessCut: coverage of the frame, second piece over the largest, thickness, share of each frame side (top, right, bottom, left) run along, the method’s separation (colour, or the network’s certainty)'),
   doubts: z.array(z.string()).describe('why the cut is doubtful, one sentence each; empty when it is trusted'),
   warning: z.string().optional(),
 });

@@ -7,6 +7,7 @@ import type { Reconstructor } from './reconstruct-from-views.js';
 import type { ViewAgreement } from './generation-report.js';
 import type { PhotoBox } from './generation-request.js';
 import type { CutReport } from './generation-report.js';
+import type { SegmentationNetwork } from '../preprocess/segment-network.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -39,6 +40,12 @@ export interface GenerationOptions extends OperationOptions {
    * depth fusion, texture bake). A learned reconstructor with the same signature drops in here.
    */
   reconstructor?: Reconstructor;
+  /**
+   * Image → 3D: the segmentation network that cuts photos the border model cannot, and seeds the
+   * graph cut in a box (see `preprocessPhoto`). Default: the installed one
+   * (`assets/models/kiln-seg/`, when present); null: never use a network.
+   */
+  segmenter?: SegmentationNetwork | null;
   /** Called with the generated views as soon as diffusion ends (a UI shows them while the mesh is built). */
   onViews?: (views: CalibratedView[]) => void | Promise<void>;
 }

@@ -3,13 +3,14 @@ import { connectedComponents } from './connected-components.js';
 
 /**
  * What a cut found, in the terms its confidence is judged by. Every matting path that decides on
- * its own where the object is (the border-colour model, the box prompt's graph cut) fills one, and
+ * its own where the object is (the border-colour model, the box prompt's graph cut, the
+ * segmentation network) fills one, and
  * {@link assessCut} judges them all by the same rules; an alpha channel the user supplied is used as
  * it is.
  */
 export interface CutEvidence {
-  /** Which method cut: `border` (the border-colour model) or `box` (the graph cut in a box). */
-  method: 'border' | 'box';
+  /** Which method cut: `border` (the border-colour model), `box` (the graph cut in a box) or `network` (the segmentation network). */
+  method: 'border' | 'box' | 'network';
   /** The cut at the method's working resolution, 1 = object: every piece it found, the object's holes filled. */
   mask: Uint8Array;
   width: number;
@@ -23,7 +24,9 @@ export interface CutEvidence {
    * How far apart the object's and the background's colours are, in the method's own unit. Border
    * model: the object's mean Lab distance (ΔE) to the nearest background colour. Box cut: the mean,
    * over the box's pixels, of how much likelier a pixel is under its own side's colour model than
-   * under the other's (log-likelihood ratio, clipped to ±10).
+   * under the other's (log-likelihood ratio, clipped to ±10; with the network's prior, its
+   * log-odds count too). Network: its certainty along the object's edge, the mean of |2p − 1| over
+   * a band of pixels about the edge (0…1, see `edgeCertainty`).
    */
   separation: number;
   /** Box cut: share of the box's pixels that its last round still changed (0 when it settled). */
@@ -85,6 +88,13 @@ export interface CutConfidenceOptions {
   /** Box cut: most of the box that the last round may still change. Good cuts ≤ 0.1 %; bad up to 3.9 %. */
   maxUnsettled: number;
   /**
+   * Network: least certainty along the object's edge (mean |2p − 1| in a ring a few network pixels
+   * either side of it, see `edgeCertainty`). Provisional: 0.6 is a network still at 0.2 or 0.8 there,
+   * on average, where it should be decided; to be set from the held-out
+   * composites and the benchmark photos once the network is trained (as the other thresholds were).
+   */
+  minCertainty: number;
+  /**
    * Most the second-largest piece may be of the largest: more, and the cut fell into pieces (only
    * the largest would be kept). Good synthetic cuts ≤ 0.008 for both methods, benchmark photos that
    * pass ≤ 0.025; the duffel bag whose end came apart 0.26, the LED bulb 0.25.
@@ -103,15 +113,16 @@ export interface CutConfidenceOptions {
    * benchmark photos: none). Box cut 1: an object may fill the box one way, or meet the photo's
    * edge (the plant's true matte runs along the top of its box: 1 side); the plant's box cut that
    * kept a slab of the room runs along 3 (top 0.87, right 1.0, bottom 0.73); good synthetic cuts
-   * run along none (longest run 0.46).
+   * run along none (longest run 0.46). Network 1: it learns no background from the border, and a
+   * subject may meet one edge of a photo (the plant's pot meets its top).
    */
-  maxEdgeSides: { border: number; box: number };
+  maxEdgeSides: { border: number; box: number; network: number };
   /**
    * Least coverage of the frame. Border model: 0.5 % of the photo (good synthetic cuts ≥ 3.7 %).
    * Box cut: 5 % of the box (good cuts ≥ 58 %, the benchmark photos' ≥ 47 %; cuts that found a
-   * scrap of the object ≤ 5 %).
+   * scrap of the object ≤ 5 %). Network: as the border model.
    */
-  minCoverage: { border: number; box: number };
+  minCoverage: { border: number; box: number; network: number };
 }
 
 export const CUT_CONFIDENCE_DEFAULTS: CutConfidenceOptions = {
@@ -120,11 +131,12 @@ export const CUT_CONFIDENCE_DEFAULTS: CutConfidenceOptions = {
   maxLeftOut: 0.3,
   minMargin: 3.5,
   maxUnsettled: 0.01,
+  minCertainty: 0.6,
   maxPieces: 0.1,
   minThickness: 0.15,
   edgeRun: 0.5,
-  maxEdgeSides: { border: 0, box: 1 },
-  minCoverage: { border: 0.005, box: 0.05 },
+  maxEdgeSides: { border: 0, box: 1, network: 1 },
+  minCoverage: { border: 0.005, box: 0.05, network: 0.005 },
 };
 
 /** A cut's measures and the plain-words reasons to doubt it (none: the cut is trusted). */
@@ -219,20 +231,21 @@ export function assessCut(e: CutEvidence, options: Partial<CutConfidenceOptions>
   const doubts: string[] = [];
   const box = e.method === 'box';
   if (e.clutter !== undefined && e.clutter > o.maxClutter) doubts.push(`the background is not plain: ${percent(e.clutter)} of the photo's border differs from it`);
-  if (!box && e.separation < o.minContrast) doubts.push(`the object hardly differs from the background (mean colour difference ΔE ${e.separation.toFixed(1)}; ${o.minContrast} is just visible)`);
+  if (e.method === 'border' && e.separation < o.minContrast) doubts.push(`the object hardly differs from the background (mean colour difference ΔE ${e.separation.toFixed(1)}; ${o.minContrast} is just visible)`);
   if (box && e.separation < o.minMargin) doubts.push(`the object's colours hardly differ from those around it in the box (colour-model margin ${e.separation.toFixed(1)}, under ${o.minMargin})`);
+  if (e.method === 'network' && e.separation < o.minCertainty) doubts.push(`the segmentation network is unsure where the object ends (certainty ${e.separation.toFixed(2)} along its edge, under ${o.minCertainty})`);
   if (e.unsettled !== undefined && e.unsettled > o.maxUnsettled) doubts.push(`the cut did not settle (its last round still changed ${percent(e.unsettled)} of the box)`);
   if (e.leftOut !== undefined && e.leftOut > o.maxLeftOut) doubts.push(`parts that differ from the background were left out of the cut (${percent(e.leftOut)} of its area)`);
   if (shape.pieces > o.maxPieces) doubts.push(`the cut fell apart into pieces (the second largest is ${percent(shape.pieces)} of the largest; only the largest would be kept)`);
   const touched = SIDE_NAMES.filter((_, i) => shape.sides[i] >= o.edgeRun);
-  if (touched.length > (box ? o.maxEdgeSides.box : o.maxEdgeSides.border)) {
+  if (touched.length > o.maxEdgeSides[e.method]) {
     doubts.push(
       box
         ? `the cut runs along ${touched.length} sides of the box (${touched.join(', ')}): it kept background inside the box`
         : `the cut runs along the photo's ${touched.join(' and ')} edge${touched.length > 1 ? 's' : ''}: the object leaves the photo, or the background was kept`,
     );
   }
-  const minCoverage = box ? o.minCoverage.box : o.minCoverage.border;
+  const minCoverage = o.minCoverage[e.method];
   if (shape.coverage < minCoverage) doubts.push(`the object would be ${percent(shape.coverage)} of the ${box ? 'box' : 'photo'}, under ${percent(minCoverage)}`);
   else if (shape.thickness < o.minThickness) doubts.push(`the cut is a thin sliver (${percent(shape.thickness)} as wide as it is long), not a whole object`);
   return { method: e.method, shape, separation: e.separation, unsettled: e.unsettled, clutter: e.clutter, leftOut: e.leftOut, doubts };
