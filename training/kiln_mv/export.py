@@ -36,7 +36,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint")
     ap.add_argument("out")
-    ap.add_argument("--log", help="training log.jsonl, summarised into the manifest")
+    ap.add_argument("--log", nargs="+", default=[], help="training log.jsonl files in order (earlier chunks first), merged into the shipped log and summarised into the manifest")
     ap.add_argument("--guidance", default='{"preset": "hunyuan-lite", "scale": 3}', help="default guidance (JSON)")
     ap.add_argument("--steps", type=int, default=25)
     ap.add_argument("--fp16", action="store_true", help="store the weights in fp16 (half the size; the graph still computes in fp32)")
@@ -124,8 +124,8 @@ def main():
 
     history = []
     wall_seconds = 0.0
-    if args.log and os.path.exists(args.log):
-        records = [json.loads(line) for line in open(args.log) if line.strip()]
+    if args.log:
+        records = [json.loads(line) for path in args.log for line in open(path) if line.strip()]
         # A resumed run appends to the log and restarts its clock: the wall time is the sum of each
         # invocation's last reading; steps repeated after a resume keep their latest record.
         segment_max, last = 0.0, -1.0
