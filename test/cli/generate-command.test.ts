@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { defaultModelDir } from '../../src/diffusion/model-manifest.js';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 import { twoDiscsPng } from '../helpers/photos.js';
@@ -15,7 +16,7 @@ function kiln(...args: string[]) {
 }
 
 const SAMPLE = join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
-const MANIFEST = JSON.parse(readFileSync(join(REPO_ROOT, 'assets', 'models', 'kiln-mv-cpu', 'manifest.json'), 'utf8'));
+const MANIFEST = JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8'));
 
 function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
   expect(r.code).not.toBe(0);
