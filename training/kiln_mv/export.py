@@ -20,6 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE, source_specs  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
+from kiln_mv.from_onnx import probe_inputs  # noqa: E402
 from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
 from kiln_mv.weights import prediction  # noqa: E402
 
@@ -104,13 +105,7 @@ def main():
     # A fixed probe and a few of the exported model's outputs, so the runtime can prove that
     # onnxruntime computes what PyTorch computed (test/diffusion/shipped-model.test.ts).
     with torch.no_grad():
-        n = v * 5 * res * res
-        px = torch.sin(torch.arange(2 * n, dtype=torch.float32) * 0.001).reshape(2, v, 5, res, res)
-        pt = torch.tensor([0.7, 0.3])
-        pimg = torch.cos(torch.arange(2 * 4 * s * s, dtype=torch.float32) * 0.01).reshape(2, 4, s, s)
-        pmask = torch.tensor([1.0, 0.0])
-        ptok = torch.zeros(2, L, dtype=torch.long)
-        ptok[0, :4] = torch.tensor([2, 10, 20, 3])
+        px, pt, pimg, pmask, ptok = probe_inputs(mc, res)
         pctx = model.cond(pimg, pmask, ptok)
         px0 = model.denoiser(px, pt, pctx, pimg * pmask[:, None, None, None]) if pixel else model.denoiser(px, pt, pctx)
         probe = {"x": "sin(0.001 i)", "t": [0.7, 0.3], "image": "cos(0.01 i)", "image_mask": [1, 0], "tokens0": [2, 10, 20, 3],
