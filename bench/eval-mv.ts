@@ -231,7 +231,10 @@ async function main(): Promise<void> {
     secondsPerImageGeneration: genSeconds / Math.max(1, gens),
     seconds: (performance.now() - t0) / 1000,
   };
-  writeResults(real ? 'eval-mv-sh3d' : 'eval-mv', [summary]);
+  // Results files hold test-split measurements (the README's tables); a run on another split,
+  // e.g. val while choosing between models, must not overwrite them.
+  const stem = real ? 'eval-mv-sh3d' : 'eval-mv';
+  writeResults(o.split === 'test' ? stem : `${stem}-${o.split}`, [summary]);
   if (o.json) {
     console.log(JSON.stringify(summary, null, 2));
     await model.dispose();
