@@ -9,7 +9,6 @@ and catalogue models of the training composites, with their licences) and manife
 the TypeScript runtime replays, the training config and its validation figures).
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -20,16 +19,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_seg.data import Composites  # noqa: E402
 from kiln_seg.model import SegNet, normalise  # noqa: E402
+from kiln_mv.export import sha256  # noqa: E402
 
 PROBE_SIZE = 256
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def probe_image(size):
