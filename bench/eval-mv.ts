@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     'adaptive 3': { preset: 'adaptive', scale: 3 },
     'adaptive 4': { preset: 'adaptive', scale: 4 },
     'adaptive 8': { preset: 'adaptive', scale: 8 },
+    'interval 3': { preset: 'interval', scale: 3 },
+    'interval 5': { preset: 'interval', scale: 5 },
   };
   const wanted = o.presets?.split(',').map((x) => x.trim()) ?? Object.keys(allPresets);
   const unknown = wanted.filter((x) => !(x in allPresets));
@@ -194,7 +196,10 @@ async function main(): Promise<void> {
     secondsPerImageGeneration: genSeconds / Math.max(1, gens),
     seconds: (performance.now() - t0) / 1000,
   };
-  writeResults(real ? 'eval-mv-sh3d' : 'eval-mv', [summary]);
+  // Results files hold test-split measurements (the README's tables); a run on another split,
+  // e.g. val while choosing between models, must not overwrite them.
+  const stem = real ? 'eval-mv-sh3d' : 'eval-mv';
+  writeResults(o.split === 'test' ? stem : `${stem}-${o.split}`, [summary]);
   if (o.json) {
     console.log(JSON.stringify(summary, null, 2));
     await model.dispose();

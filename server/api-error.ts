@@ -17,6 +17,7 @@ export class ApiError extends Error {
 const KILN_STATUS: Partial<Record<KilnErrorCode, [number, string]>> = {
   INVALID_INPUT: [422, 'UNPROCESSABLE'],
   NO_OBJECT: [422, 'UNPROCESSABLE'],
+  DOUBTFUL_CUTOUT: [422, 'DOUBTFUL_CUTOUT'],
   UNKNOWN_WORDS: [422, 'UNKNOWN_WORDS'],
   UNSUPPORTED_FORMAT: [415, 'UNSUPPORTED_MEDIA_TYPE'],
   TOO_LARGE: [413, 'TOO_LARGE'],

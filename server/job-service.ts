@@ -163,6 +163,8 @@ export abstract class JobService extends EventEmitter {
         files: r.files,
         mesh: r.mesh ? { vertices: r.mesh.vertices, faces: r.mesh.faces } : undefined,
         viewAgreement: r.viewAgreement,
+        cutout: r.cutout,
+        cutouts: r.cutouts,
       });
       this.emitEvent(id, 'done', { files: r.files, timings: r.timings });
     } else if (outcome.state === 'failed') {

@@ -40,7 +40,7 @@ export function openApiDocument(): Record<string, unknown> {
             },
           },
           responses: {
-            202: jobResponse('Accepted: the job is queued. `Location` is its URL.'),
+            202: jobResponse('Accepted: the job is queued. `Location` is its URL. A photo whose cut-out kiln doubts fails its job with error code DOUBTFUL_CUTOUT (the message names the reasons; send a `box`, or `force`).'),
             400: errorResponse('Invalid request: a wrong field or type, an empty prompt or file, control characters in the prompt, a malformed multipart body, more than one image or 12 views, view angles out of range'),
             401: errorResponse('Missing or wrong API key'),
             413: errorResponse('Upload or image too large'),

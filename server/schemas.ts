@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ViewAgreementSchema } from '../src/pipeline/generation-report.js';
+import { CutReportSchema, ViewAgreementSchema } from '../src/pipeline/generation-report.js';
 import { GenerationRequestSchema, PromptSchema } from '../src/pipeline/generation-request.js';
 
 /**
@@ -62,6 +62,8 @@ export const JobSchema = z.object({
   viewAgreement: ViewAgreementSchema
     .optional()
     .describe("views jobs: each photo's silhouette IoU against the model at its angles, and the warning of a forced run"),
+  cutout: CutReportSchema.optional().describe("image jobs: how far the photo's cut-out is trusted (when kiln cut it), and the warning of a forced run"),
+  cutouts: z.array(CutReportSchema.extend({ name: z.string() })).optional().describe('views jobs: the same for each photo kiln cut out'),
 });
 export type Job = z.infer<typeof JobSchema>;
 

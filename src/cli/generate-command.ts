@@ -38,6 +38,8 @@ export interface GenerateCommandOptions extends OutputCommandOptions {
   t2iModel?: string;
   t2iSteps?: number;
   t2iCfgScale?: number;
+  /** `--force`: go on with a doubtful cut-out (image → 3D). */
+  force?: boolean;
 }
 
 /**
@@ -124,6 +126,7 @@ export function generationRequest(opts: GenerateCommandOptions): GenerationReque
       box: opts.box === undefined ? undefined : parseBoxText(opts.box),
       t2iSteps: opts.t2iSteps,
       t2iCfgScale: opts.t2iCfgScale,
+      force: opts.force,
     },
     flagOf,
   );
@@ -174,7 +177,9 @@ export async function produceAndWrite(
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const fallback = report.options.fallback ? '; the generated views disagreed, so the model was built from the front view and its mirror' : '';
     const agreement = report.viewAgreement ? `\n${describeAgreement(report.viewAgreement)}` : '';
-    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})${agreement}`;
+    // A forced run kept cut-outs the check doubted: say so under the summary, as for the angles.
+    const doubted = [report.cutout, ...(report.cutouts ?? [])].filter((c) => c?.warning).map((c) => `\nwarning: ${c && 'name' in c ? `${c.name}: ` : ''}${c!.warning}`);
+    return `${resolve(opts.out)}: ${report.files.join(', ')} (${report.mesh.faces} faces, ${seconds} s${fallback})${agreement}${doubted.join('')}`;
   } finally {
     display.stop();
     process.off('SIGINT', onSignal);

@@ -35,7 +35,8 @@ export function addGenerationCommands(program: Command): void {
       .description('photo of an object → textured 3D model (GLB, OBJ, STL)')
       .argument('<photo>', 'input image (PNG, JPEG, WebP…); a plain background is removed, an alpha channel is honoured')
       .option('--no-project-input', 'texture only from the generated views, not from the photo itself')
-      .option('--box <x,y,w,h>', 'the object\'s box in pixels of the photo; cut out by a graph cut inside it (for photos without a plain background)'),
+      .option('--box <x,y,w,h>', 'the object\'s box in pixels of the photo; cut out by a graph cut inside it (for photos without a plain background)')
+      .option('--force', 'go on with a cut-out that looks wrong instead of refusing it (the doubts stay in report.json)'),
     'out/image',
   ).action(async (photo: string, opts: GenerateCommandOptions) => {
     process.stdout.write(`${await runGenerateCommand('image', photo, opts)}\n`);
@@ -87,7 +88,7 @@ export function addGenerationCommands(program: Command): void {
     .option('--faces <n>', 'face budget', positiveInt(2_000_000), 20000)
     .option('--texture-size <px>', 'texture size in texels', positiveInt(8192), 1024)
     .option('--vertex-colors', 'per-vertex colours instead of a texture (faster)')
-    .option('--force', "keep the model even when the photos disagree with their angles (the warning stays in report.json)")
+    .option('--force', "keep the model even when the photos disagree with their angles or a cut-out looks wrong (the warnings stay in report.json)")
     .option('--support-plane', 'cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)')
     .option('--no-support-plane', 'never cut the model at a support plane')
     .option('--format <list>', `model formats, comma-separated: ${OUTPUT_FORMATS.join(', ')}`, 'glb,obj')

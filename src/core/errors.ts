@@ -9,6 +9,12 @@ export const KILN_ERROR_CODES = {
   INVALID_INPUT: 'invalid input',
   /** The views hold no object to reconstruct: no foreground, silhouettes that share no volume. */
   NO_OBJECT: 'no object in the views',
+  /**
+   * A cut-out the system itself doubts (a cluttered background, colours too close, a cut in pieces,
+   * along the frame, a sliver, a speck); the message names the reasons and what to do (draw a box,
+   * or force the run).
+   */
+  DOUBTFUL_CUTOUT: 'doubtful cut-out',
   /** A prompt that names no object the model knows; the message names the words not understood. */
   UNKNOWN_WORDS: 'prompt not understood',
   UNSUPPORTED_FORMAT: 'unsupported file format',

@@ -60,9 +60,12 @@ export const ModelManifestSchema = z.object({
 
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 
+/** The embedded default model: its folder under assets/models/ and its manifest's name. */
+export const DEFAULT_MODEL_NAME = 'kiln-mv-cpu-2';
+
 /** The embedded default model's folder, shipped in the package. */
 export function defaultModelDir(): string {
-  return join(packageRoot(), 'assets', 'models', 'kiln-mv-cpu');
+  return join(packageRoot(), 'assets', 'models', DEFAULT_MODEL_NAME);
 }
 
 /**

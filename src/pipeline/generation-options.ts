@@ -11,7 +11,7 @@ import type { ViewsTo3DOptions } from './views-to-3d.js';
  * requests through `resolveViewsOptions`.
  */
 
-export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true };
+export const GENERATION_DEFAULTS: GenerationOptions = { seed: 0, faceBudget: 20000, textureSize: 512, resolution: 112, fast: false, projectInput: true, force: false };
 
 /** What `--fast` changes. */
 export const FAST_OVERRIDES = { steps: 12, resolution: 80, textureSize: 256 } as const;
@@ -77,7 +77,7 @@ export interface ResolvedGeneration {
 
 /**
  * Turns a generation request (CLI flags, API options, web form) into pipeline options: validates it
- * (a `KilnError` naming the field, before any work; views → 3D's fields are refused) and fills every
+ * (a `KilnError` naming the field, before any work; fields of other kinds are refused) and fills every
  * default from the model. `photo` is the input photo's size as displayed, for image → 3D: a `box`
  * is checked against it and becomes fractions of it; without a photo (text → 3D) a box is refused.
  */
@@ -86,7 +86,7 @@ export function resolveGenerationOptions(request: unknown, model: ModelDefaults,
   refuseOtherKindsFields(photo ? 'image' : 'text', r, name);
   const options = completeGenerationOptions(
     {
-      seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput,
+      seed: r.seed, steps: r.steps, guidance: requestedGuidance(r, model), faceBudget: r.faces, textureSize: r.textureSize, fast: r.fast, projectInput: r.projectInput, force: r.force,
       box: r.box && photo ? boxInPhoto(r.box, photo, name ? name('box') : 'box') : undefined,
       // Completed by text → 3D from the text → image model's manifest, when there is such a model.
       textToImage: r.t2iSteps !== undefined || r.t2iCfgScale !== undefined ? definedOnly({ steps: r.t2iSteps, guidanceScale: r.t2iCfgScale }) : undefined,

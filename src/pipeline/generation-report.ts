@@ -16,6 +16,31 @@ export const ViewAgreementSchema = z.object({
 export type ViewAgreement = z.infer<typeof ViewAgreementSchema>;
 
 /**
+ * How far the cut-out of the input photo is trusted (image → 3D, when kiln cut it: the border-colour
+ * model, the box's graph cut or the segmentation network; a supplied alpha has none): the method, its measures, the reasons to
+ * doubt it, and the warning kept when a doubtful cut went on because the run was forced. A schema,
+ * because the server's job records carry it too.
+ */
+export const CutReportSchema = z.object({
+  method: z.enum(['border', 'box', 'network']),
+  measures: z
+    .object({
+      coverage: z.number(),
+      pieces: z.number(),
+      thickness: z.number(),
+      sides: z.array(z.number()),
+      separation: z.number(),
+      unsettled: z.number().optional(),
+      clutter: z.number().optional(),
+      leftOut: z.number().optional(),
+    })
+    .describe('see assessCut: coverage of the frame, second piece over the largest, thickness, share of each frame side (top, right, bottom, left) run along, the method’s separation (colour, or the network’s certainty)'),
+  doubts: z.array(z.string()).describe('why the cut is doubtful, one sentence each; empty when it is trusted'),
+  warning: z.string().optional(),
+});
+export type CutReport = z.infer<typeof CutReportSchema>;
+
+/**
  * `report.json`: what a generation was asked, what it made and what it cost. Written last into the
  * output folder (a reader that sees it sees every file it lists); the CLI prints it with `--json`
  * and the server keeps its timings, files and mesh counts on the job.
@@ -36,6 +61,10 @@ export interface GenerationReport {
   textToImageModel?: GenerationResult['textToImageModel'];
   /** How the input photo was matted (image → 3D). */
   matte?: string;
+  /** How far that matte is trusted, and a forced run's warning (image → 3D, when kiln cut it). */
+  cutout?: CutReport;
+  /** Views → 3D: the same for each photo kiln cut out (those without alpha), by name. */
+  cutouts?: GenerationResult['cutouts'];
   reference?: GenerationResult['reference'];
   /** Views → 3D: each photo's silhouette IoU against the model at its angles, and a forced run's warning. */
   viewAgreement?: ViewAgreement;
@@ -61,6 +90,8 @@ export function generationReport(result: GenerationResult, files: string[], timi
     model: result.model,
     textToImageModel: result.textToImageModel,
     matte: result.input?.matte,
+    cutout: result.input?.cut,
+    cutouts: result.cutouts,
     reference: result.reference,
     viewAgreement: result.viewAgreement,
     timings: { ...timings, total: Math.round(Object.values(timings).reduce((a, b) => a + b, 0) * 1000) / 1000 },

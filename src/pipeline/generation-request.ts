@@ -43,7 +43,7 @@ export const GenerationRequestSchema = z
     box: BoxSchema.optional(),
     t2iSteps: z.number().int().min(1).max(200).optional().describe("text → 3D through a text → image model: its sampling steps (default: the text → image model's)"),
     t2iCfgScale: z.number().positive().max(50).optional().describe("text → 3D through a text → image model: its guidance weight on the caption, constant (default: the text → image model's)"),
-    force: z.boolean().optional().describe("views → 3D: keep the model even when the photos disagree with their angles (the warning stays in report.json's viewAgreement)"),
+    force: z.boolean().optional().describe("image and views → 3D: go on with a cut-out that is doubtful (DOUBTFUL_CUTOUT) and, for views, with photos that disagree with their angles; the doubts stay in report.json"),
     supportPlane: z.boolean().optional().describe('views → 3D: cut the model flat at the lowest point the cameras see (default: on when every elevation is positive)'),
   })
   .strict();
@@ -66,23 +66,24 @@ export function parseGenerationRequest(value: unknown, name: (field: string) => 
 export type GenerationKind = 'image' | 'text' | 'views';
 
 /**
- * Fields that only one kind of generation uses, with how a refusal names that kind. The others
- * would silently ignore them (a box has no photo to lie in; text and one photo have no angles to
- * check), so they refuse them.
+ * Fields that only some kinds of generation use, with how a refusal names those kinds. The others
+ * would silently ignore them (a box has no photo to lie in; text has no cut-out to doubt and one
+ * photo no angles to check), so they refuse them.
  */
-const FIELDS_OF_ONE_KIND = [
-  { kind: 'views', fields: ['force', 'supportPlane'], named: 'photos around an object (views jobs)' },
-  { kind: 'image', fields: ['box'], named: 'image → 3D (one photo)' },
-  { kind: 'text', fields: ['t2iSteps', 't2iCfgScale'], named: 'text → 3D (a prompt)' },
-] as const;
+const FIELDS_OF_SOME_KINDS = [
+  { kinds: ['views'], fields: ['supportPlane'], named: 'photos around an object (views jobs)' },
+  { kinds: ['image'], fields: ['box'], named: 'image → 3D (one photo)' },
+  { kinds: ['text'], fields: ['t2iSteps', 't2iCfgScale'], named: 'text → 3D (a prompt)' },
+  { kinds: ['image', 'views'], fields: ['force'], named: 'photos (image and views jobs)' },
+] as const satisfies readonly { kinds: readonly GenerationKind[]; fields: readonly (keyof GenerationRequest)[]; named: string }[];
 
 /**
- * Refuses, for a generation of `kind`, the fields only another kind uses. The error is a `KilnError`
+ * Refuses, for a generation of `kind`, the fields only other kinds use. The error is a `KilnError`
  * (`INVALID_INPUT`) naming the field as `name(field)` gives it.
  */
 export function refuseOtherKindsFields(kind: GenerationKind, request: GenerationRequest, name: (field: string) => string = (f) => f): void {
-  for (const owner of FIELDS_OF_ONE_KIND) {
-    if (owner.kind === kind) continue;
+  for (const owner of FIELDS_OF_SOME_KINDS) {
+    if ((owner.kinds as readonly GenerationKind[]).includes(kind)) continue;
     const field = owner.fields.find((f) => request[f] !== undefined);
     if (field) throw new KilnError('INVALID_INPUT', `${name(field)}: only for ${owner.named}`);
   }

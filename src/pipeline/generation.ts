@@ -7,6 +7,8 @@ import type { CalibratedView } from '../geometry/calibrated-view.js';
 import type { Reconstructor } from './reconstruct-from-views.js';
 import type { ViewAgreement } from './generation-report.js';
 import type { PhotoBox } from './generation-request.js';
+import type { CutReport } from './generation-report.js';
+import type { SegmentationNetwork } from '../preprocess/segment-network.js';
 
 /** Options shared by image → 3D and text → 3D. */
 export interface GenerationOptions extends OperationOptions {
@@ -30,10 +32,21 @@ export interface GenerationOptions extends OperationOptions {
   /** Image → 3D: where the object is, as fractions of the photo (see `boxInPhoto`); cut out by a graph cut inside it. */
   box?: PhotoBox;
   /**
+   * Image → 3D: go on with a cut-out that the confidence check doubts (see `assessCut`) instead of
+   * refusing it with `DOUBTFUL_CUTOUT`; the doubts stay in the report's `cutout`.
+   */
+  force: boolean;
+  /**
    * Builds the textured mesh from the generated views (default `reconstructFromViews`: visual hull,
    * depth fusion, texture bake). A learned reconstructor with the same signature drops in here.
    */
   reconstructor?: Reconstructor;
+  /**
+   * Image → 3D: the segmentation network that cuts photos the border model cannot, and seeds the
+   * graph cut in a box (see `preprocessPhoto`). Default: the installed one
+   * (`assets/models/kiln-seg/`, when present); null: never use a network.
+   */
+  segmenter?: SegmentationNetwork | null;
   /** Called with the generated views as soon as diffusion ends (a UI shows them while the mesh is built). */
   onViews?: (views: CalibratedView[]) => void | Promise<void>;
   /**
@@ -75,8 +88,8 @@ export interface GenerationResult {
   views?: CalibratedView[];
   /** Views → 3D: the user's photos as used, RGBA with the matte as alpha (written as `views.png`). */
   photos?: RasterImage[];
-  /** The preprocessed input: the model's condition image and the high-resolution cut-out. */
-  input?: { condition: RasterImage; cutout: RasterImage; matte: string };
+  /** The preprocessed input: the model's condition image, the high-resolution cut-out, and how far its cut is trusted. */
+  input?: { condition: RasterImage; cutout: RasterImage; matte: string; cut?: CutReport };
   /** Text → 3D through a text → image model: the condition image it drew from the caption (written as `condition.png`). */
   drawnCondition?: RasterImage;
   /** Text → 3D through a text → image model: which one. */
@@ -91,6 +104,8 @@ export interface GenerationResult {
   reference?: { elevation: number; iou: number; used: boolean };
   /** Views → 3D: how well the model reproduces each photo's silhouette at its given angles. */
   viewAgreement?: ViewAgreement;
+  /** Views → 3D: how far each cut-out kiln made (photos without alpha) is trusted, by photo name. */
+  cutouts?: (CutReport & { name: string })[];
   /** Seconds per stage. */
   timings: Record<string, number>;
 }

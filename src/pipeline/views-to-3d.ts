@@ -4,7 +4,8 @@ import { throwIfAborted, weightedProgress, type OperationOptions } from '../core
 import { orbitCamera } from '../geometry/camera.js';
 import type { Mesh } from '../geometry/mesh.js';
 import { parseViewRig } from '../geometry/rig.js';
-import { removeBackground } from '../preprocess/remove-background.js';
+import { removeBackground, type BackgroundRemoval } from '../preprocess/remove-background.js';
+import { cutSummary, requireConfidentCut, type CutSummary } from '../preprocess/cut-confidence.js';
 import type { CalibratedView } from '../geometry/calibrated-view.js';
 import { silhouetteAgreement, SILHOUETTE_AGREEMENT_DEFAULTS } from '../reconstruct/silhouette-agreement.js';
 import { timed, type GenerationResult } from './generation.js';
@@ -30,8 +31,9 @@ export interface ViewsTo3DOptions extends OperationOptions {
   textureSize: number;
   colorMode: 'texture' | 'vertex';
   /**
-   * Keep the model even when the photos disagree with their angles (the check's warning stays in
-   * the result); by default such a run fails and names the disagreeing photos.
+   * Keep the model even when the photos disagree with their angles, or when a photo's cut-out is
+   * doubtful (see `assessCut`); the warnings stay in the result. By default such a run fails and
+   * names the photos.
    */
   force: boolean;
   /** Per-view silhouette IoU below which a photo disagrees with the others (see `silhouetteAgreement`). */
@@ -70,6 +72,7 @@ export async function viewsTo3D(photos: PhotoView[], options: Partial<ViewsTo3DO
   const timings: Record<string, number> = {};
   const progress = weightedProgress({ preprocess: 1, reconstruct: 3, unwrap: 1, texture: 2 }, o.onProgress);
   const mattes: string[] = [];
+  const cutouts: NamedCutSummary[] = [];
   const views: CalibratedView[] = await timed(timings, 'preprocess', () =>
     photos.map((p, i) => {
       throwIfAborted(o.signal, 'viewsTo3D');
@@ -77,11 +80,14 @@ export async function viewsTo3D(photos: PhotoView[], options: Partial<ViewsTo3DO
       if (image.channels === 4) {
         mattes.push('alpha');
       } else {
+        let removed: BackgroundRemoval;
         try {
-          image = removeBackground(image, { signal: o.signal }).image;
+          removed = removeBackground(image, { signal: o.signal });
         } catch (err) {
           throw err instanceof KilnError ? new KilnError(err.code, `view ${i}: ${err.message}`) : err;
         }
+        cutouts.push({ name: p.name ?? `view ${i}`, ...cutSummary(requireConfidentCut(removed.evidence, o.force, `view ${i}`)) });
+        image = removed.image;
         mattes.push('background-removal');
       }
       progress({ stage: 'preprocess', fraction: (i + 1) / photos.length });
@@ -109,6 +115,7 @@ export async function viewsTo3D(photos: PhotoView[], options: Partial<ViewsTo3DO
     seed: 0,
     options: { views: rig.views, mattes, resolution: o.resolution, faceBudget: o.faceBudget, textureSize: o.textureSize, colorMode: o.colorMode, supportPlane, force: o.force },
     viewAgreement,
+    cutouts: cutouts.length ? cutouts : undefined,
     photos: views.map((v) => v.image),
     timings,
   };
@@ -139,3 +146,5 @@ function checkAgreement(mesh: Mesh, views: CalibratedView[], photos: PhotoView[]
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+type NamedCutSummary = CutSummary & { name: string };

@@ -4,6 +4,7 @@ import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { fitGaussianMixture, kmeansLabels, likeliestComponent, mixtureNegLogLikelihood, type GaussianMixture } from './gaussian-mixture.js';
 import { MaxFlowGraph } from './max-flow.js';
 import { boxBlur } from './box-blur.js';
+import type { CutEvidence } from './cut-confidence.js';
 
 /** A rectangle in pixels of an image: left, top, width, height. */
 export interface PixelBox {
@@ -46,9 +47,20 @@ export interface GrabCutOptions extends OperationOptions {
   smoothness: number;
   /** Feather width of the edge in working pixels. */
   feather: number;
+  /**
+   * The segmentation network's probability over the photo, or over `region` of it (in photo
+   * pixels; any resolution, sampled bilinearly). When given, it seeds the cut (the first colour models are learned from what it
+   * marks inside the box, not from the whole box) and joins the energy: labelling a pixel object
+   * costs `priorWeight`·(−ln p), background `priorWeight`·(−ln(1 − p)), so colours that the two
+   * sides share (a brown pot before a brown hoodie) are decided by the network, and clear colour
+   * edges still place the cut.
+   */
+  prior?: { prob: Float32Array; width: number; height: number; region?: PixelBox };
+  /** Weight of the network's log-odds against the colour models' (nats per pixel; p is clipped to 0.02…0.98). */
+  priorWeight: number;
 }
 
-export const GRAB_CUT_DEFAULTS: GrabCutOptions = { workingSize: 288, context: 0.5, iterations: 6, components: 5, smoothness: 100, feather: 1 };
+export const GRAB_CUT_DEFAULTS: GrabCutOptions = { workingSize: 288, context: 0.5, iterations: 6, components: 5, smoothness: 100, feather: 1, priorWeight: 2 };
 
 /** What a box cut found. */
 export interface GrabCutResult {
@@ -58,6 +70,8 @@ export interface GrabCutResult {
   coverage: number;
   /** Fraction of the box that is object. */
   boxCoverage: number;
+  /** What the cut's confidence is judged on (see `assessCut`). */
+  evidence: CutEvidence;
 }
 
 /** The smallest box side, in pixels, that a cut is attempted in. */
@@ -71,7 +85,8 @@ export const MIN_BOX_SIDE = 4;
  * models are relearned from the new labels and the cut repeated. It runs at a working resolution
  * (the box's longer side `workingSize` px), and the matte is feathered and upsampled. Unlike the
  * border-colour model, it needs no plain backdrop: a cluttered scene works as long as the object's
- * colours differ from what surrounds it. Throws `INVALID_INPUT` for a box outside the image or too
+ * colours differ from what surrounds it; with the segmentation network's `prior`, also where they do
+ * not (the network seeds the cut and its log-odds join the energy). Throws `INVALID_INPUT` for a box outside the image or too
  * small, a box that leaves no background to learn from, or when nothing is found in it.
  */
 export function grabCut(image: RasterImage, box: PixelBox, options: Partial<GrabCutOptions> = {}): GrabCutResult {
@@ -135,36 +150,64 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
     }
   }
   const beta = sumD > 0 ? pairs / (2 * sumD) : 0;
+  // The network's prior, sampled at each working pixel of the box (costs of labelling object and background).
+  let priorFg: Float32Array | undefined, priorBg: Float32Array | undefined;
+  if (o.prior) {
+    const { prob, width: pw, height: ph } = o.prior;
+    const region = o.prior.region ?? { x: 0, y: 0, width: iw, height: ih };
+    if (prob.length !== pw * ph) throw new KilnError('INVALID_INPUT', `grabCut: the prior has ${prob.length} values, not ${pw}×${ph}`);
+    priorFg = new Float32Array(W * H);
+    priorBg = new Float32Array(W * H);
+    for (let y = wy0; y < wy1; y++) {
+      for (let x = wx0; x < wx1; x++) {
+        // The working pixel's centre in image pixels, then in prior pixels (clamped to the prior's region).
+        const fx = Math.min(pw - 1, Math.max(0, ((rx0 + (x + 0.5) * sx - region.x) * pw) / region.width - 0.5));
+        const fy = Math.min(ph - 1, Math.max(0, ((ry0 + (y + 0.5) * sy - region.y) * ph) / region.height - 0.5));
+        const x0 = Math.floor(fx), y0 = Math.floor(fy), x1 = Math.min(pw - 1, x0 + 1), y1 = Math.min(ph - 1, y0 + 1), ax = fx - x0, ay = fy - y0;
+        const p = (prob[y0 * pw + x0] * (1 - ax) + prob[y0 * pw + x1] * ax) * (1 - ay) + (prob[y1 * pw + x0] * (1 - ax) + prob[y1 * pw + x1] * ax) * ay;
+        const q = Math.min(0.98, Math.max(0.02, p));
+        priorFg[y * W + x] = -o.priorWeight * Math.log(q);
+        priorBg[y * W + x] = -o.priorWeight * Math.log(1 - q);
+      }
+    }
+  }
   const fg = new Uint8Array(W * H);
-  for (let y = wy0; y < wy1; y++) for (let x = wx0; x < wx1; x++) fg[y * W + x] = 1;
+  for (let y = wy0; y < wy1; y++) for (let x = wx0; x < wx1; x++) fg[y * W + x] = priorFg ? (priorFg[y * W + x] < priorBg![y * W + x] ? 1 : 0) : 1;
+  // A prior that marks (almost) nothing in the box seeds nothing: start from the whole box as GrabCut does.
+  if (priorFg) {
+    let seeded = 0;
+    for (let p = 0; p < W * H; p++) seeded += fg[p];
+    if (seeded < 0.02 * (wx1 - wx0) * (wy1 - wy0)) for (let y = wy0; y < wy1; y++) for (let x = wx0; x < wx1; x++) fg[y * W + x] = 1;
+  }
   const boxNode = (x: number, y: number) => (y - wy0) * bw + (x - wx0);
   const inBox = (x: number, y: number) => x >= wx0 && x < wx1 && y >= wy0 && y < wy1;
   let fgModel: GaussianMixture | undefined, bgModel: GaussianMixture | undefined;
+  // A colour model of one side learned from the current labels (k-means starts it on the first round).
+  const learnSide = (side: number, previous?: GaussianMixture): GaussianMixture | undefined => {
+    let n = 0;
+    for (let p = 0; p < W * H; p++) if (fg[p] === side) n++;
+    if (n === 0) return undefined;
+    const samples = new Float32Array(n * 3);
+    for (let p = 0, i = 0; p < W * H; p++) {
+      if (fg[p] !== side) continue;
+      samples[i * 3] = rgb[p * 3];
+      samples[i * 3 + 1] = rgb[p * 3 + 1];
+      samples[i * 3 + 2] = rgb[p * 3 + 2];
+      i++;
+    }
+    let labels: Int32Array;
+    if (!previous) labels = kmeansLabels(samples, o.components);
+    else {
+      labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) labels[i] = likeliestComponent(previous, samples[i * 3], samples[i * 3 + 1], samples[i * 3 + 2]);
+    }
+    return fitGaussianMixture(samples, labels, o.components);
+  };
+  let unsettled = 1;
   for (let iter = 0; iter < o.iterations; iter++) {
     throwIfAborted(o.signal, 'grabCut');
-    // Relearn both colour models from the current labels (k-means starts them on the first round).
-    const learn = (side: number, previous: GaussianMixture | undefined): GaussianMixture | undefined => {
-      let n = 0;
-      for (let p = 0; p < W * H; p++) if (fg[p] === side) n++;
-      if (n === 0) return undefined;
-      const samples = new Float32Array(n * 3);
-      for (let p = 0, i = 0; p < W * H; p++) {
-        if (fg[p] !== side) continue;
-        samples[i * 3] = rgb[p * 3];
-        samples[i * 3 + 1] = rgb[p * 3 + 1];
-        samples[i * 3 + 2] = rgb[p * 3 + 2];
-        i++;
-      }
-      let labels: Int32Array;
-      if (!previous) labels = kmeansLabels(samples, o.components);
-      else {
-        labels = new Int32Array(n);
-        for (let i = 0; i < n; i++) labels[i] = likeliestComponent(previous, samples[i * 3], samples[i * 3 + 1], samples[i * 3 + 2]);
-      }
-      return fitGaussianMixture(samples, labels, o.components);
-    };
-    fgModel = learn(1, fgModel);
-    bgModel = learn(0, bgModel)!;
+    fgModel = learnSide(1, fgModel);
+    bgModel = learnSide(0, bgModel)!;
     if (!fgModel) break;
     const graph = new MaxFlowGraph(bw * bh, bw * bh * 4);
     for (let y = wy0; y < wy1; y++) {
@@ -172,8 +215,8 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
         const p = y * W + x, node = boxNode(x, y);
         const r = rgb[p * 3], g = rgb[p * 3 + 1], b = rgb[p * 3 + 2];
         // Source = object: cutting a pixel from the source labels it background, at the background's cost.
-        let toSink = mixtureNegLogLikelihood(fgModel, r, g, b);
-        const fromSource = mixtureNegLogLikelihood(bgModel, r, g, b);
+        let toSink = mixtureNegLogLikelihood(fgModel, r, g, b) + (priorFg ? priorFg[p] : 0);
+        const fromSource = mixtureNegLogLikelihood(bgModel, r, g, b) + (priorBg ? priorBg[p] : 0);
         for (let k = 0; k < 8; k++) {
           const s = k < 4 ? 1 : -1;
           const nx = x + s * NDX[k & 3], ny = y + s * NDY[k & 3];
@@ -198,11 +241,25 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
         fg[p] = v;
       }
     }
+    unsettled = changed / (bw * bh);
     if (changed < 0.001 * bw * bh) break;
   }
   let area = 0;
   for (let p = 0; p < W * H; p++) area += fg[p];
   if (area < 0.005 * bw * bh) throw new KilnError('INVALID_INPUT', 'grabCut: found no object in the box (its colours match the background around it)');
+  // Separation: how much likelier each box pixel is under its own side's colour model than under
+  // the other's, with both models learned from the final labels, and the network's log-odds when it
+  // seeded the cut (clipped: one wild pixel is not evidence).
+  const fgFinal = learnSide(1, fgModel)!, bgFinal = learnSide(0, bgModel)!;
+  let margin = 0;
+  for (let y = wy0; y < wy1; y++) {
+    for (let x = wx0; x < wx1; x++) {
+      const p = y * W + x;
+      const d = mixtureNegLogLikelihood(bgFinal, rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]) - mixtureNegLogLikelihood(fgFinal, rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]) + (priorFg ? priorBg![p] - priorFg[p] : 0);
+      margin += Math.max(-10, Math.min(10, fg[p] ? d : -d));
+    }
+  }
+  const evidence: CutEvidence = { method: 'box', mask: fg, width: W, height: H, frame: [wx0, wy0, wx1, wy1], separation: margin / (bw * bh), unsettled };
   // Feather, then upsample bilinearly into the region; the rest of the image is transparent.
   const soft = boxBlur(Float32Array.from(fg), W, H, o.feather);
   const out = createImage(iw, ih, 4);
@@ -221,5 +278,5 @@ export function grabCut(image: RasterImage, box: PixelBox, options: Partial<Grab
       if (a >= 0.5) objectPixels++;
     }
   }
-  return { image: out, coverage: objectPixels / (iw * ih), boxCoverage: area / (bw * bh) };
+  return { image: out, coverage: objectPixels / (iw * ih), boxCoverage: area / (bw * bh), evidence };
 }

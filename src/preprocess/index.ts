@@ -5,3 +5,8 @@ export * from './shrink-image.js';
 export * from './max-flow.js';
 export * from './gaussian-mixture.js';
 export * from './grab-cut.js';
+export * from './cut-confidence.js';
+export * from './connected-components.js';
+export * from './guided-filter.js';
+export * from './network-cut.js';
+export * from './segment-network.js';

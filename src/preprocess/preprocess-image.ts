@@ -3,8 +3,11 @@ import { createImage, type RasterImage } from '../core/image.js';
 import type { OperationOptions } from '../core/progress.js';
 import { cropToObject } from './crop-to-object.js';
 import { shrinkImage } from './shrink-image.js';
-import { boxInPixels, grabCut, type GrabCutOptions, type PixelBox, type RelativeBox } from './grab-cut.js';
+import { boxInPixels, grabCut, type GrabCutOptions, type GrabCutResult, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
+import { requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
+import { networkCut, type NetworkCutOptions } from './network-cut.js';
+import type { Saliency, SegmentationNetwork } from './segment-network.js';
 
 export interface PreprocessOptions extends OperationOptions {
   /** The model's condition size (from its manifest). */
@@ -28,19 +31,36 @@ export interface PreprocessOptions extends OperationOptions {
    */
   box?: RelativeBox;
   grabCut: Partial<GrabCutOptions>;
+  /** When a cut made here (not a supplied alpha) is doubtful: see `assessCut`. */
+  confidence: Partial<CutConfidenceOptions>;
+  /**
+   * The segmentation network's answer for this photo (`SegmentationNetwork.predict`). With a box it
+   * seeds the box's graph cut; without one the network cuts the object (`networkCut`: the guided
+   * filter lifts its mask to the photo's resolution) instead of the border model. An alpha channel
+   * is still used as it is. `preprocessPhoto` decides when to ask the network.
+   */
+  saliency?: Saliency;
+  network: Partial<NetworkCutOptions>;
+  /**
+   * Keep a doubtful cut instead of refusing it (`DOUBTFUL_CUTOUT`); its doubts come back in `cut`.
+   * The person asked for it: a refusal's own message offers it.
+   */
+  force: boolean;
 }
 
-export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {} };
+export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {}, confidence: {}, network: {}, force: false };
 
 export interface PreprocessedImage {
   /** What the model sees: the object centred in a `size`² RGBA square. */
   condition: RasterImage;
   /** The same framing at `cutoutSize`², for `input.png` and as a texture source. */
   cutout: RasterImage;
-  /** Where the matte came from. */
-  matte: 'alpha' | 'background-removal' | 'box';
+  /** Where the matte came from (`box`: the graph cut in the box, seeded by the network when there is one). */
+  matte: 'alpha' | 'background-removal' | 'box' | 'network';
   /** Fraction of the input that is object. */
   coverage: number;
+  /** How far the cut is to be trusted, with the reasons to doubt it (absent for a supplied alpha). */
+  cut?: CutVerdict;
 }
 
 /** True when an RGBA image's alpha actually separates something (not all opaque or all clear). */
@@ -57,10 +77,12 @@ function hasUsefulAlpha(image: RasterImage): boolean {
 /**
  * Decoded photo → what the multi-view model and the texture stage need. A photo larger than
  * `maxSide` is shrunk first, so nothing after allocates at its full size. An existing alpha channel
- * is honoured; with a `box`, the object inside it is cut by `grabCut`; otherwise a plain background
- * is removed (see `removeBackground`). The object is then cropped to a square with a margin (the
- * same rule the model was trained with) at the condition size and at a larger size for the output
- * folder.
+ * is honoured; with a `box`, the object inside it is cut by `grabCut` (seeded by the network's
+ * `saliency` when given); otherwise, with `saliency`, the network cuts it (`networkCut`), and without,
+ * a plain background is removed (see `removeBackground`). A cut made here is judged by `assessCut` and a doubtful one
+ * refused (`DOUBTFUL_CUTOUT`, its reasons in the message) unless `force`. The object is then cropped
+ * to a square with a margin (the same rule the model was trained with) at the condition size and
+ * at a larger size for the output folder.
  */
 export function preprocessImage(image: RasterImage, options: Partial<PreprocessOptions> = {}): PreprocessedImage {
   const o = { ...PREPROCESS_DEFAULTS, ...options };
@@ -68,6 +90,7 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   let rgba: RasterImage;
   let matte: PreprocessedImage['matte'];
   let coverage: number;
+  let cut: CutVerdict | undefined;
   if (hasUsefulAlpha(image)) {
     rgba = o.box ? clearOutside(image, boxInPixels(o.box, image.width, image.height)) : image;
     matte = 'alpha';
@@ -78,12 +101,29 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   } else if (image.channels === 4 && image.data.every((v, i) => i % 4 !== 3 || v < 0.5)) {
     throw new KilnError('INVALID_INPUT', 'preprocessImage: the image is fully transparent');
   } else if (o.box) {
-    const cut = grabCut(image, boxInPixels(o.box, image.width, image.height), { ...o.grabCut, signal: o.signal });
-    rgba = cut.image;
+    const box = boxInPixels(o.box, image.width, image.height);
+    const prior = o.saliency && { prob: o.saliency.prob, width: o.saliency.width, height: o.saliency.height, region: o.saliency.region };
+    let boxCut: GrabCutResult;
+    try {
+      boxCut = grabCut(image, box, { ...o.grabCut, ...(prior ? { prior } : {}), signal: o.signal });
+    } catch (err) {
+      // A network that sees nothing in the box must not veto the person's box: cut by colour alone.
+      if (!prior || !(err instanceof KilnError && err.code === 'INVALID_INPUT')) throw err;
+      boxCut = grabCut(image, box, { ...o.grabCut, signal: o.signal });
+    }
+    cut = requireConfidentCut(boxCut.evidence, o.force, 'preprocessImage', o.confidence);
+    rgba = boxCut.image;
     matte = 'box';
-    coverage = cut.coverage;
+    coverage = boxCut.coverage;
+  } else if (o.saliency) {
+    const cutByNetwork = networkCut(image, o.saliency, o.network);
+    cut = requireConfidentCut(cutByNetwork.evidence, o.force, 'preprocessImage', o.confidence);
+    rgba = cutByNetwork.image;
+    matte = 'network';
+    coverage = cutByNetwork.coverage;
   } else {
     const removed = removeBackground(image, { ...o.background, signal: o.signal });
+    cut = requireConfidentCut(removed.evidence, o.force, 'preprocessImage', o.confidence);
     rgba = removed.image;
     matte = 'background-removal';
     coverage = removed.coverage;
@@ -94,6 +134,7 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
     cutout: cropToObject(rgba, { size: o.cutoutSize, margin: o.margin }),
     matte,
     coverage,
+    cut,
   };
 }
 
@@ -114,5 +155,69 @@ function withOpaqueAlpha(image: RasterImage): RasterImage {
     for (let c = 0; c < 3; c++) out.data[i * 4 + c] = image.data[i * image.channels + Math.min(c, image.channels - 1)];
     out.data[i * 4 + 3] = 1;
   }
+  return out;
+}
+
+/** Whether an error is a cut that can be retried by another method (refused as doubtful, or nothing found). */
+function isCutFailure(err: unknown): boolean {
+  return err instanceof KilnError && (err.code === 'DOUBTFUL_CUTOUT' || err.code === 'INVALID_INPUT');
+}
+
+/**
+ * `preprocessImage` with the segmentation network, when one is given (the pipeline passes the
+ * installed one, `installedSegmentationNetwork`). Which cut is used:
+ *
+ * 1. an alpha channel that separates something: as it is (the network is not asked);
+ * 2. a box: the graph cut in the box, seeded by the network (which sees the box and a tenth of its
+ *    size around it); should the network see nothing there, by colour alone, as without a network;
+ * 3. otherwise the border model first (fast, and exact on a plain backdrop); its cut is used when
+ *    `assessCut` trusts it, which includes a plain border (≤ 15 % of the border band unlike the
+ *    background);
+ * 4. when the border model's cut is doubtful, or it found nothing, the network cuts the object
+ *    (refined by the guided filter) and that cut is judged by the same checks plus the network's
+ *    own certainty along the edge; a doubtful one is refused as before (unless `force`).
+ *
+ * Without a network this is `preprocessImage` exactly.
+ */
+export async function preprocessPhoto(image: RasterImage, options: Partial<PreprocessOptions> & { network?: Partial<NetworkCutOptions>; segmenter?: SegmentationNetwork } = {}): Promise<PreprocessedImage> {
+  const { segmenter, ...rest } = options;
+  if (!segmenter || rest.saliency) return preprocessImage(image, rest);
+  const o = { ...PREPROCESS_DEFAULTS, ...rest };
+  const photo = shrinkImage(image, o.maxSide);
+  if (hasUsefulAlpha(photo) || photo.channels === 4 && photo.data.every((v, i) => i % 4 !== 3 || v < 0.5)) return preprocessImage(photo, rest);
+  if (!o.box) {
+    try {
+      return preprocessImage(photo, { ...rest, force: false });
+    } catch (err) {
+      if (!isCutFailure(err)) throw err;
+    }
+  }
+  const saliency = o.box ? await predictInBox(segmenter, photo, o.box, o.signal) : await segmenter.predict(photo, o.signal);
+  return preprocessImage(photo, { ...rest, saliency });
+}
+
+/** Margin around a box, as a share of its size each side, that the network sees with it. */
+const BOX_CONTEXT = 0.1;
+
+/**
+ * The network's saliency for what is in a box: it sees the box and a tenth of its size around it,
+ * framed like its training composites (the object a third of the frame or more), not lost in a
+ * wide photo. The result's `region` says where in the photo it lies.
+ */
+export async function predictInBox(segmenter: SegmentationNetwork, photo: RasterImage, relative: RelativeBox, signal?: AbortSignal): Promise<Saliency> {
+  const box = boxInPixels(relative, photo.width, photo.height);
+  const mx = box.width * BOX_CONTEXT, my = box.height * BOX_CONTEXT;
+  const x0 = Math.max(0, Math.floor(box.x - mx)), y0 = Math.max(0, Math.floor(box.y - my));
+  const x1 = Math.min(photo.width, Math.ceil(box.x + box.width + mx)), y1 = Math.min(photo.height, Math.ceil(box.y + box.height + my));
+  if (x1 - x0 < 8 || y1 - y0 < 8) return segmenter.predict(photo, signal);
+  const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  return { ...(await segmenter.predict(cropRegion(photo, region), signal)), region };
+}
+
+/** A copy of a rectangle of an image. */
+function cropRegion(image: RasterImage, r: PixelBox): RasterImage {
+  const out = createImage(r.width, r.height, image.channels);
+  const c = image.channels;
+  for (let y = 0; y < r.height; y++) out.data.set(image.data.subarray(((r.y + y) * image.width + r.x) * c, ((r.y + y) * image.width + r.x + r.width) * c), y * r.width * c);
   return out;
 }

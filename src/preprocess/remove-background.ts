@@ -3,6 +3,8 @@ import { createImage, type RasterImage } from '../core/image.js';
 import { throwIfAborted, type OperationOptions } from '../core/progress.js';
 import { boxBlur } from './box-blur.js';
 import { nearestCentre } from './gaussian-mixture.js';
+import { connectedComponents as components } from './connected-components.js';
+import type { CutEvidence } from './cut-confidence.js';
 
 export interface RemoveBackgroundOptions extends OperationOptions {
   /** Segmentation runs on a copy whose longer side is at most this (the mask is upsampled). */
@@ -15,15 +17,9 @@ export interface RemoveBackgroundOptions extends OperationOptions {
   feather: number;
   /** Rounds of two-class colour refinement after the first threshold. */
   refine: number;
-  /**
-   * Largest fraction of the border band allowed to differ from the background model. Plain
-   * backdrops measure ≤ 3 %; cluttered scenes (the benchmarks' plant, a scanned box) 20 % and more,
-   * and what a border model cuts from those is garbage, so they are refused instead.
-   */
-  maxClutter: number;
 }
 
-export const REMOVE_BACKGROUND_DEFAULTS: RemoveBackgroundOptions = { workingSize: 320, border: 0.04, clusters: 4, feather: 1, refine: 3, maxClutter: 0.15 };
+export const REMOVE_BACKGROUND_DEFAULTS: RemoveBackgroundOptions = { workingSize: 320, border: 0.04, clusters: 4, feather: 1, refine: 3 };
 
 /** Outcome of segmentation: the cut-out and what was found. */
 export interface BackgroundRemoval {
@@ -31,8 +27,11 @@ export interface BackgroundRemoval {
   image: RasterImage;
   /** Fraction of the image that is object. */
   coverage: number;
-  /** Lab distance between object and background that separated them (higher is cleaner). */
-  contrast: number;
+  /**
+   * What the cut's confidence is judged on (see `assessCut`); its `separation` is the object's mean
+   * Lab distance (ΔE) to the background (higher is cleaner).
+   */
+  evidence: CutEvidence;
 }
 
 function toLab(r: number, g: number, b: number, out: Float32Array, k: number): void {
@@ -122,42 +121,16 @@ function otsu(values: Float32Array, max: number): number {
   return ((best + 0.5) / 255) * max;
 }
 
-/** Labels 4-connected components of `mask` (1 = set); returns labels and sizes (index 0 unused). */
-function components(mask: Uint8Array, w: number, h: number): { labels: Int32Array; sizes: number[] } {
-  const labels = new Int32Array(w * h);
-  const sizes = [0];
-  const stack: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!mask[s] || labels[s]) continue;
-    const id = sizes.length;
-    let size = 0;
-    labels[s] = id;
-    stack.push(s);
-    while (stack.length) {
-      const p = stack.pop()!;
-      size++;
-      const x = p % w, y = (p - x) / w;
-      const nb = [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1];
-      for (const q of nb) {
-        if (q >= 0 && mask[q] && !labels[q]) {
-          labels[q] = id;
-          stack.push(q);
-        }
-      }
-    }
-    sizes.push(size);
-  }
-  return { labels, sizes };
-}
-
 /**
  * Cuts an object out of a photo taken against a plain or near-plain background. The background's
  * colours are learned from a band along the border (k-means in Lab, so a gradient or a soft shadow
  * is a few clusters rather than noise); each pixel's distance to the nearest background colour is
  * thresholded by Otsu's method; background is what that threshold connects to the border (so an
  * object that shares the backdrop's colour inside keeps it); the largest remaining component with
- * its holes filled is the object; the edge is feathered. Throws `INVALID_INPUT` with a reason when
- * nothing separable is found (a cluttered scene, an object filling the frame, an empty backdrop).
+ * its holes filled is the object; the edge is feathered. Whether the cut is to be trusted (a plain
+ * border, enough contrast, one piece, a whole object) is not decided here: the result's `evidence`
+ * goes to `assessCut`, which judges every matting method alike. Throws `INVALID_INPUT` only when
+ * nothing at all stands out from the background.
  */
 export function removeBackground(image: RasterImage, options: Partial<RemoveBackgroundOptions> = {}): BackgroundRemoval {
   const o = { ...REMOVE_BACKGROUND_DEFAULTS, ...options };
@@ -184,14 +157,10 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
   // Never call a pixel object for less than a just-visible difference (ΔE ≈ 6), whatever Otsu says.
   const threshold = Math.max(6, otsu(dist, maxD));
   // A plain backdrop is mostly below the threshold along the border; a cluttered scene (or noise)
-  // is not, and whatever would be cut from it is garbage.
+  // is not, and whatever would be cut from it is garbage (the confidence check refuses it).
   let clutter = 0;
   for (const p of borderIdx) if (dist[p] >= threshold) clutter++;
   clutter /= borderIdx.length;
-  const fail = (why: string): never => {
-    throw new KilnError('INVALID_INPUT', `could not separate an object from the background (${why}); give a photo on a plain background or a cut-out PNG with transparency`);
-  };
-  if (clutter > o.maxClutter) fail(`the background is not plain: ${Math.round(clutter * 100)} % of the image's border differs from it`);
   const label = new Uint8Array(w * h);
   for (let p = 0; p < w * h; p++) label[p] = dist[p] >= threshold ? 1 : 0;
   // Refine as a two-class colour model (GrabCut's idea, without the graph cut): learn the object's
@@ -238,7 +207,7 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
   const fgComps = components(fg, w, h);
   let largest = 0;
   for (let i = 1; i < fgComps.sizes.length; i++) if (fgComps.sizes[i] > (fgComps.sizes[largest] ?? 0)) largest = i;
-  if (!largest) fail('no object found');
+  if (!largest) throw new KilnError('INVALID_INPUT', 'could not separate an object from the background (nothing stands out from it); give a photo on a plain background, a box around the object, or a cut-out PNG with transparency');
   const obj = new Uint8Array(w * h);
   for (let p = 0; p < w * h; p++) obj[p] = fgComps.labels[p] === largest ? 1 : 0;
   // Fill holes: background regions of the complement that do not reach the border.
@@ -247,22 +216,25 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
   const holes = components(inv, w, h);
   const outside = new Set<number>();
   for (const p of borderIdx) if (holes.labels[p]) outside.add(holes.labels[p]);
-  let area = 0, touching = 0;
+  let area = 0;
   for (let p = 0; p < w * h; p++) {
     if (inv[p] && !outside.has(holes.labels[p])) obj[p] = 1;
     area += obj[p];
   }
-  for (const p of borderIdx) {
-    const x = p % w, y = (p - x) / w;
-    if ((x === 0 || y === 0 || x === w - 1 || y === h - 1) && obj[p]) touching++;
-  }
   const coverage = area / (w * h);
-  const perimeter = 2 * (w + h) - 4;
-  if (coverage < 0.005) fail('the object would be smaller than 0.5 % of the image');
-  if (coverage > 0.97 || touching > 0.75 * perimeter) fail('the object fills the whole frame');
-  let fgDist = 0;
-  for (let p = 0; p < w * h; p++) if (obj[p]) fgDist += dist[p];
-  const contrast = fgDist / area;
+  // What the confidence check needs: the object's mean distance to the background (its contrast),
+  // and what clearly differs from the background yet lies outside the object: well above the
+  // just-visible floor (2 × 6) and above half the cut's own threshold, so a soft shadow is not it.
+  let fgDist = 0, leftOut = 0;
+  const clear = Math.max(12, threshold / 2);
+  for (let p = 0; p < w * h; p++) {
+    if (obj[p]) fgDist += dist[p];
+    else if (dist[p] >= clear) leftOut++;
+  }
+  // Every piece the cut found, the object's holes filled: the confidence check counts the pieces.
+  const mask = new Uint8Array(w * h);
+  for (let p = 0; p < w * h; p++) mask[p] = obj[p] | fg[p];
+  const evidence: CutEvidence = { method: 'border', mask, width: w, height: h, frame: [0, 0, w, h], separation: fgDist / area, clutter, leftOut: leftOut / area };
   const soft = boxBlur(Float32Array.from(obj), w, h, o.feather);
   // Upsample the matte bilinearly to the input's size and attach it as alpha.
   const out = createImage(image.width, image.height, 4);
@@ -281,5 +253,6 @@ export function removeBackground(image: RasterImage, options: Partial<RemoveBack
       out.data[q + 3] = a;
     }
   }
-  return { image: out, coverage, contrast };
+  return { image: out, coverage, evidence };
 }
+

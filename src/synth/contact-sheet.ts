@@ -49,33 +49,55 @@ export async function renderContactSheet(options: Partial<ContactSheetOptions> &
     // Turn the camera with the object's yaw, so every object is seen from its front three-quarter view.
     const camera = orbitCamera({ azimuth: 35 + s.record.yaw, elevation: 20, distance: 2.6, fov: 30 }, o.size, o.size);
     const picture = renderMesh(s.mesh, camera, { supersample: 3, background: [1, 1, 1, 1] }).color;
-    cells.push({ picture, en: s.record.captions.en[0], zh: s.record.captions.zh[0] });
+    cells.push({ picture, lines: captionLines(s.record.captions.en[0], s.record.captions.zh[0]) });
   }
   return composeContactSheet(cells, o.columns, o.size);
 }
 
-/** One picture of a contact sheet with its English and Chinese lines. */
-export interface SheetCell {
-  picture: RasterImage;
-  en: string;
-  zh: string;
+/** One line of a contact sheet's caption: wrapped to at most `wrap` lines (default 1). */
+export interface SheetLine {
+  text: string;
+  /** CSS colour (default #222). */
+  color?: string;
+  /** Lines it may wrap to; the last one ends with … when the text is longer. */
+  wrap?: number;
+  /** Set a Chinese font first (the system needs a CJK font; without one, glyphs render as boxes). */
+  cjk?: boolean;
 }
 
-/** Lays pictures (all `size` square) out in `columns` with their captions below, as a PNG. */
-export async function composeContactSheet(cells: SheetCell[], columns: number, size: number): Promise<Buffer> {
-  const captionH = 64;
-  const cellW = size, cellH = size + captionH;
+/** One picture of a contact sheet with its caption lines. */
+export interface SheetCell {
+  picture: RasterImage;
+  lines: SheetLine[];
+}
+
+/** A corpus object's caption: the English caption on up to two lines, the Chinese one below in grey. */
+export function captionLines(en: string, zh: string): SheetLine[] {
+  return [{ text: en, wrap: 2 }, { text: zh, color: '#555', cjk: true }];
+}
+
+/**
+ * Lays pictures (all `size` square, RGBA over white) out in `columns` with their caption lines
+ * below, in `captionHeight` pixels, as a PNG.
+ */
+export async function composeContactSheet(cells: SheetCell[], columns: number, size: number, captionHeight = 64): Promise<Buffer> {
+  const cellW = size, cellH = size + captionHeight;
   const rows = Math.ceil(cells.length / columns);
   const composites: OverlayOptions[] = [];
   cells.forEach((c, i) => {
     const left = (i % columns) * cellW, top = Math.floor(i / columns) * cellH;
     composites.push({ input: Buffer.from(toUint8(c.picture)), raw: { width: size, height: size, channels: 4 }, left, top });
-    const en = wrap(c.en, Math.floor(size / 6.2), 2);
-    const text = [
-      ...en.map((l, k) => `<text x="6" y="${14 + k * 14}" font-family="DejaVu Sans, sans-serif" font-size="11" fill="#222">${escapeXml(l)}</text>`),
-      `<text x="6" y="${14 + en.length * 14 + 2}" font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif" font-size="11" fill="#555">${escapeXml(c.zh)}</text>`,
-    ].join('');
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cellW}" height="${captionH}">${text}</svg>`;
+    const text: string[] = [];
+    let y = 14;
+    for (const line of c.lines) {
+      const font = line.cjk ? 'Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif' : 'DejaVu Sans, sans-serif';
+      for (const l of wrap(line.text, Math.floor(size / 6.2), line.wrap ?? 1)) {
+        text.push(`<text x="6" y="${y}" font-family="${font}" font-size="11" fill="${line.color ?? '#222'}">${escapeXml(l)}</text>`);
+        y += 14;
+      }
+      y += 2;
+    }
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cellW}" height="${captionHeight}">${text.join('')}</svg>`;
     composites.push({ input: Buffer.from(svg), left, top: top + size });
   });
   return sharp({ create: { width: columns * cellW, height: rows * cellH, channels: 4, background: '#ffffff' } })

@@ -26,3 +26,17 @@ export function encodeNpy(data: NpyArray, shape: number[]): Buffer {
   // Typed arrays are little-endian on every platform Node supports.
   return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
+
+/** Reads a `.npy` (format 1.x/2.x, little-endian, C order) of uint8 values: its shape and a view of its data. */
+export function decodeNpyUint8(bytes: Uint8Array): { shape: number[]; data: Uint8Array } {
+  const magic = Buffer.from(bytes.subarray(0, 6)).toString('latin1');
+  if (magic !== '\x93NUMPY') throw new Error('decodeNpyUint8: not a .npy file');
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const start = major === 1 ? 10 : 12;
+  const header = Buffer.from(bytes.subarray(start, start + headerLength)).toString('latin1');
+  if (!/'descr': '\|u1'/.test(header) || /'fortran_order': True/.test(header)) throw new Error(`decodeNpyUint8: expected C-ordered uint8, got ${header.trim()}`);
+  const shape = (/'shape': \(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  return { shape, data: bytes.subarray(start + headerLength) };
+}

@@ -1,7 +1,7 @@
 import { orbitCamera } from '../geometry/camera.js';
 import { normalizeMesh } from '../geometry/normalize.js';
 import { renderMesh } from '../render/render-mesh.js';
-import { composeContactSheet, type SheetCell } from './contact-sheet.js';
+import { captionLines, composeContactSheet, type SheetCell } from './contact-sheet.js';
 import { readSh3dCatalogs, SH3D_DEFAULT_DIR } from './sh3d-catalogs.js';
 import { filterSh3dEntry } from './sh3d-filter.js';
 import { sh3dSplitEntries } from './sh3d-corpus.js';
@@ -32,7 +32,7 @@ export async function renderSh3dContactSheet(options: Partial<Sh3dContactSheetOp
     const camera = orbitCamera({ azimuth: 35, elevation: 20, distance: 2.6, fov: 30 }, o.size, o.size);
     const picture = renderMesh(normalizeMesh(candidate.object.mesh), camera, { supersample: 3, background: [1, 1, 1, 1] }).color;
     const e = candidate.object.entry;
-    cells.push({ picture, en: `${e.name} (${e.collection})`, zh: e.nameZh ?? '—' });
+    cells.push({ picture, lines: captionLines(`${e.name} (${e.collection})`, e.nameZh ?? '—') });
   }
   return composeContactSheet(cells, o.columns, o.size);
 }

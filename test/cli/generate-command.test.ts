@@ -3,8 +3,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { defaultModelDir } from '../../src/diffusion/model-manifest.js';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { twoDiscsPng } from '../helpers/photos.js';
 
 // Image → 3D and text → 3D as a user runs them: the built launcher in a child process, with the
 // embedded model. --fast and --no-preview keep each run to a couple of seconds.
@@ -14,7 +16,7 @@ function kiln(...args: string[]) {
 }
 
 const SAMPLE = join(REPO_ROOT, 'assets', 'samples', 'red-mug.png');
-const MANIFEST = JSON.parse(readFileSync(join(REPO_ROOT, 'assets', 'models', 'kiln-mv-cpu', 'manifest.json'), 'utf8'));
+const MANIFEST = JSON.parse(readFileSync(join(defaultModelDir(), 'manifest.json'), 'utf8'));
 
 function expectOneLineError(r: { code: number | null; stderr: string }, pattern: RegExp): void {
   expect(r.code).not.toBe(0);
@@ -80,6 +82,28 @@ describe('kiln image / text', () => {
     const report = JSON.parse(r.stdout);
     expect(report.matte).toBe('box');
     expect(existsSync(join(dir, 'boxed', 'model.glb'))).toBe(true);
+  });
+
+  test('a doubtful cut-out is refused in one line with the reason and the box to draw; --force keeps it and says so', async () => {
+    const dir = tempDir();
+    // Two red discs side by side on white: the cut falls apart into two pieces of the same size.
+    const photo = join(dir, 'two.png');
+    writeFileSync(photo, await twoDiscsPng());
+    const refused = kiln('image', photo, '-o', join(dir, 'refused'), '--fast', '--no-preview', '--format', 'glb');
+    expectOneLineError(refused, /^kiln: preprocessImage: the cut-out is doubtful: .*the cut fell apart into pieces \(the second largest is \d+ % of the largest.*draw a box around the object \(--box x,y,w,h.*--force/);
+    expect(existsSync(join(dir, 'refused'))).toBe(false);
+    const forced = kiln('image', photo, '-o', join(dir, 'forced'), '--fast', '--no-preview', '--format', 'glb', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/\nwarning: the cut-out is doubtful: .*fell apart into pieces.*kept because the run was forced/);
+    const report = JSON.parse(readFileSync(join(dir, 'forced', 'report.json'), 'utf8'));
+    expect(report.matte).toBe('background-removal');
+    expect(report.cutout.method).toBe('border');
+    expect(report.cutout.doubts).toContainEqual(expect.stringMatching(/fell apart into pieces/));
+    expect(report.cutout.measures.pieces).toBeGreaterThan(0.8);
+    // Text has no cut-out to doubt.
+    const text = kiln('text', 'a red mug', '--force');
+    expect(text.code).not.toBe(0);
+    expect(text.stderr).toMatch(/^kiln: unknown option '--force'/);
   });
 
   test('bad input: one line, non-zero exit, nothing written', () => {

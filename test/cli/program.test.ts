@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { DEFAULT_MODEL_NAME } from '../../src/diffusion/model-manifest.js';
 import { box } from '../../src/geometry/primitives.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 
@@ -30,10 +31,10 @@ describe('kiln CLI', () => {
   test('objects lists what a text prompt may name, as a table and as JSON; a missing model folder is one line', () => {
     const r = kiln('objects');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^kiln-mv-cpu knows \d+ objects; a prompt must name one of them/);
+    expect(r.stdout).toMatch(new RegExp(`^${DEFAULT_MODEL_NAME} knows \\d+ objects; a prompt must name one of them`));
     expect(r.stdout).toMatch(/^  chair\s+椅子  \(furniture\)$/m);
     const j = JSON.parse(kiln('objects', '--json').stdout);
-    expect(j.model).toBe('kiln-mv-cpu');
+    expect(j.model).toBe(DEFAULT_MODEL_NAME);
     expect(j.objects).toEqual(expect.arrayContaining([{ name: 'cup', en: 'cup', zh: '杯子', group: 'vessels' }]));
     expect(j.objects.length).toBe(r.stdout.trim().split('\n').length - 2);
     const missing = kiln('objects', '--model', join(tempDir(), 'nowhere'));
@@ -128,7 +129,7 @@ describe('kiln views', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(existsSync(join(dir, 'bad-angles'))).toBe(false);
-    // A photo without alpha has its background removed; one with nothing to separate is refused.
+    // A photo without alpha has its background removed; one whose cut-out is doubtful is refused.
     const { createImage } = await import('../../src/core/image.js');
     const { createRng } = await import('../../src/core/rng.js');
     const rng = createRng(3);
@@ -138,7 +139,9 @@ describe('kiln views', () => {
     await writeImage(noise, jpg);
     const refused = kiln('views', jpg, paths[1], '--azimuths', '0,90', '--out', join(dir, 'refused'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^kiln: view 0: could not separate an object/);
+    // Noise is all "object" to a border model: its cut-out is refused as doubtful, by photo.
+    expect(refused.stderr).toMatch(/^kiln: view 0: the cut-out is doubtful: the background is not plain/);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(dir, 'refused'))).toBe(false);
   });
 

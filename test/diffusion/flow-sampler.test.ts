@@ -27,6 +27,13 @@ describe('time-space adaptive guidance', () => {
     expect(guidanceWeight({ preset: 'hunyuan-lite' }, 1, 0)).toBeCloseTo(18, 10);
     expect(guidanceWeight({ preset: 'hunyuan-lite' }, 0, 3)).toBeCloseTo(1, 10);
     expect(guidanceWeight({ preset: 'hunyuan-lite' }, 0.5, 1)).toBeCloseTo(2.5 * ((2 + 16 / 32) / 3), 10);
+    // interval: the scale inside (0.22, 0.84], no guidance at the noisiest and the cleanest steps
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 1, 0)).toBe(1);
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 0.85, 2)).toBe(1);
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 0.84, 2)).toBe(4);
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 0.5, 5)).toBe(4);
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 0.22, 0)).toBe(1);
+    expect(guidanceWeight({ preset: 'interval', scale: 4 }, 0, 0)).toBe(1);
     expect(hunyuanLiteTimeFactor(0)).toBeCloseTo(2 / 3, 12);
     // adaptive: lite's shape with its peak (input view, t = 1) moved to `scale`.
     expect(guidanceWeight({ preset: 'adaptive', scale: 4 }, 1, 0)).toBeCloseTo(4, 10);

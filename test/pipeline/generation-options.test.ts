@@ -81,9 +81,14 @@ describe('resolveViewsOptions', () => {
     expect(() => parseBoxText('a,b,c,d')).toThrow(/^--box: must be x,y,width,height/);
   });
 
-  test('image and text generations refuse the fields only photos use, instead of ignoring them', () => {
-    expect(() => resolveGenerationOptions({ force: true }, MODEL)).toThrow(/^force: only for photos around an object/);
+  test('generations refuse the fields only other kinds use, instead of ignoring them; force is for photos (image and views)', () => {
+    expect(() => resolveGenerationOptions({ force: true }, MODEL)).toThrow(/^force: only for photos \(image and views jobs\)/);
     expect(() => resolveGenerationOptions({ supportPlane: false }, MODEL)).toThrow(/^supportPlane: only for photos around an object/);
+    expect(() => resolveGenerationOptions({ supportPlane: false }, MODEL, { width: 64, height: 64 })).toThrow(/^supportPlane: only for photos around an object/);
+    // A doubtful cut-out is refused unless forced: force reaches image → 3D's options, off by default.
+    expect(resolveGenerationOptions({ force: true }, MODEL, { width: 64, height: 64 }).options.force).toBe(true);
+    expect(resolveGenerationOptions({}, MODEL, { width: 64, height: 64 }).options.force).toBe(false);
+    expect(resolveViewsOptions({ force: true }).options.force).toBe(true);
   });
 
   test('the text → image stage’s steps and scale: passed on for text, refused elsewhere, defaults from its manifest', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { validateGlb } from '../../src/export/validate-glb.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
+import { twoDiscsPng } from '../helpers/photos.js';
 import { serve as startServer, type RunningServer } from '../helpers/serve.js';
 
 // The real service, as `kiln serve` starts it, on a loopback port; requests with fetch.
@@ -193,7 +194,8 @@ describe('kiln serve', () => {
     views.append('views', new Blob([SAMPLE]), 'b.png');
     views.append('azimuths', '0');
     await expectError(post(views), 400, 'INVALID_REQUEST', /azimuths: expected 2/);
-    await expectError(post(imageForm(SAMPLE, { force: true })), 400, 'INVALID_REQUEST', /options\.force: only for photos around an object/);
+    await expectError(postJson({ prompt: 'a mug', options: { force: true } }), 400, 'INVALID_REQUEST', /options\.force: only for photos \(image and views jobs\)/);
+    await expectError(post(imageForm(SAMPLE, { supportPlane: true })), 400, 'INVALID_REQUEST', /options\.supportPlane: only for photos around an object/);
     // A box is checked against the photo's size at once (the sample is 512×512), and refused where no photo is.
     await expectError(post(imageForm(SAMPLE, { box: [400, 0, 200, 100] })), 400, 'INVALID_REQUEST', /options\.box: \[400, 0, 200, 100\] reaches outside the 512×512 photo/);
     await expectError(post(imageForm(SAMPLE, { box: [0, 0, 4, 100] })), 400, 'INVALID_REQUEST', /options\.box: must be 16×16 pixels or more/);
@@ -245,6 +247,30 @@ describe('kiln serve', () => {
     expect(forced.viewAgreement.views.map((v: { name: string }) => v.name)).toEqual(['view-0.png', 'view-1.png', 'view-2.png', 'view-3.png']);
     const report = await json(await fetch(`${s.url}/api/v1/jobs/${forced.id}/files/report.json`));
     expect(report.viewAgreement).toEqual(forced.viewAgreement);
+    await s.stop();
+  });
+
+  test('image: a doubtful cut-out fails its job with DOUBTFUL_CUTOUT and the reason, kept on the record; force keeps the cut and its warning', async () => {
+    const s = await serve(tempDir());
+    const submit = async (options: object) => {
+      const res = await fetch(`${s.url}/api/v1/jobs`, { method: 'POST', body: imageForm(await twoDiscsPng(), { fast: true, formats: ['glb'], ...options }) });
+      expect(res.status).toBe(202);
+      return waitFor(`${s.url}${(await json(res)).links.self}`, ['succeeded', 'failed'], 120000);
+    };
+    const failed = await submit({});
+    expect(failed.state).toBe('failed');
+    expect(failed.error.code).toBe('DOUBTFUL_CUTOUT');
+    expect(failed.error.message).toMatch(/^preprocessImage: the cut-out is doubtful: .*the cut fell apart into pieces .*--box x,y,w,h/);
+    // The event stream ends with the same code and reason, for the web app to open its box tool.
+    const evs = await events(`${s.url}${failed.links.events}`);
+    expect(evs.at(-1)).toMatchObject({ type: 'failed', data: { code: 'DOUBTFUL_CUTOUT', message: failed.error.message } });
+    const forced = await submit({ force: true });
+    expect(forced.state).toBe('succeeded');
+    expect(forced.cutout.method).toBe('border');
+    expect(forced.cutout.doubts).toContainEqual(expect.stringMatching(/fell apart into pieces/));
+    expect(forced.cutout.warning).toMatch(/kept because the run was forced$/);
+    const report = await json(await fetch(`${s.url}/api/v1/jobs/${forced.id}/files/report.json`));
+    expect(report.cutout).toEqual(forced.cutout);
     await s.stop();
   });
 

@@ -7,10 +7,11 @@ import { generateObject } from '../../src/synth/generate-object.js';
 import { promptVocabulary } from '../../src/synth/prompt-vocabulary.js';
 import { Tokenizer } from '../../src/text/tokenizer.js';
 import { describeNotUnderstood, requireKnownObject, understandPrompt } from '../../src/text/understand-prompt.js';
+import { defaultModelDir } from '../../src/diffusion/model-manifest.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 // The shipped model's own vocabulary: what a prompt is checked against at run time.
-const MODEL_DIR = join(REPO_ROOT, 'assets', 'models', 'kiln-mv-cpu');
+const MODEL_DIR = defaultModelDir();
 const shipped = promptVocabulary(Tokenizer.fromJSON(JSON.parse(readFileSync(join(MODEL_DIR, 'vocab.json'), 'utf8'))));
 const read = (prompt: string) => {
   const u = understandPrompt(prompt, shipped);

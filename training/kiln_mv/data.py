@@ -109,8 +109,18 @@ def load_sources(spec, condition_size, text_len, split, limit=None, loader=None)
     for src in source_specs(spec):
         every = src.get("holdout")
         keep = None
-        if every:
-            keep = (lambda r, e=every: is_holdout(r, e)) if split == "val" else (lambda r, e=every: not is_holdout(r, e))
+        if every and split == "val":
+            # One rendering per held-out object: a catalogue corpus holds several copies of each.
+            seen = set()
+
+            def keep(r, e=every, seen=seen):
+                key = r.get("key", r["id"])
+                if not is_holdout(r, e) or key in seen:
+                    return False
+                seen.add(key)
+                return True
+        elif every:
+            keep = lambda r, e=every: not is_holdout(r, e)  # noqa: E731
         loaded.append((src, loader(src["path"], condition_size, text_len, limit, keep)))
     vocab = max((d["vocab"] for _, d in loaded), key=len)
     for src, d in loaded:

@@ -18,8 +18,11 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE  # noqa: E402
+from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE, source_specs  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
+from kiln_mv.from_onnx import probe_inputs  # noqa: E402
+from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
+from kiln_mv.weights import prediction  # noqa: E402
 
 
 def sha256(path):
@@ -30,16 +33,16 @@ def sha256(path):
     return h.hexdigest()
 
 
-def ship_log(log_path, out):
-    """Copies a training log into the model folder as training-log.jsonl (each step's latest record:
-    a resumed run repeats steps after its last checkpoint) and returns (the loss every 100 steps,
-    the wall seconds of training). A resumed run appends to the log and restarts its clock, so the
-    wall time is the sum of each invocation's last reading."""
+def ship_log(log_paths, out):
+    """Merges training logs (earlier chunks first) into the model folder as training-log.jsonl (each
+    step's latest record: a resumed run repeats steps after its last checkpoint) and returns (the
+    loss every 100 steps, the wall seconds of training). A resumed run appends to the log and
+    restarts its clock, so the wall time is the sum of each invocation's last reading."""
     history = []
     wall_seconds = 0.0
-    if not log_path or not os.path.exists(log_path):
+    records = [json.loads(line) for path in log_paths if os.path.exists(path) for line in open(path) if line.strip()]
+    if not records:
         return history, wall_seconds
-    records = [json.loads(line) for line in open(log_path) if line.strip()]
     segment_max, last = 0.0, -1.0
     for rec in records:
         if "elapsed_s" in rec:
@@ -66,20 +69,35 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint")
     ap.add_argument("out")
-    ap.add_argument("--log", help="training log.jsonl, summarised into the manifest")
+    ap.add_argument("--log", nargs="+", default=[], help="training log.jsonl files in order (earlier chunks first), merged into the shipped log and summarised into the manifest")
     ap.add_argument("--guidance", default='{"preset": "hunyuan-lite", "scale": 3}', help="default guidance (JSON)")
     ap.add_argument("--steps", type=int, default=25)
+    ap.add_argument("--fp16", action="store_true", help="store the weights in fp16 (half the size; the graph still computes in fp32)")
+    ap.add_argument("--description", default=None, help="the manifest's description (default: the procedural model's)")
     args = ap.parse_args()
 
     ck = torch.load(args.checkpoint)
     cfg = ck["config"]
     mc = cfg["model"]
-    train_root = cfg["data"]["train"]
-    corpus = json.load(open(os.path.join(train_root, "corpus.json")))
-    vocab = json.load(open(os.path.join(train_root, "vocab.json")))
+    roots = [src["path"] for src in source_specs(cfg["data"]["train"])]
+    corpora = [json.load(open(os.path.join(root, "corpus.json"))) for root in roots]
+    if any(c["rig"] != corpora[0]["rig"] for c in corpora):
+        raise SystemExit("the training corpora were rendered with different rigs")
+    corpus = corpora[0]
+    # The longest vocabulary: the catalogue corpus's extends the procedural one (load_sources checks it).
+    vocab_root = max(roots, key=lambda root: len(json.load(open(os.path.join(root, "vocab.json")))["tokens"]))
+    vocab = json.load(open(os.path.join(vocab_root, "vocab.json")))
     mc["vocab_size"] = len(vocab["tokens"])
     model = MultiViewDiT(mc)
-    model.load_state_dict(ck["ema"])
+    ema = {k: v.float() for k, v in ck["ema"].items()}
+    fp16_error = None
+    if args.fp16:
+        # Export the weights as fp16 will hold them, so the probe below is what the shipped file computes.
+        rounded = {k: (v.half().float() if v.is_floating_point() else v) for k, v in ema.items()}
+        fp16_error = float((prediction(cfg, ema) - prediction(cfg, rounded)).abs().max())
+        print(f"fp16 weights move the probe prediction by at most {fp16_error:.2e}")
+        ema = rounded
+    model.load_state_dict(ema)
     # Train mode keeps PyTorch off its fused inference kernels for attention, which the ONNX exporter
     # cannot translate; the model has no dropout or batch statistics, so the graph computes the same.
     model.train()
@@ -113,31 +131,29 @@ def main():
         torch.onnx.export(model.denoiser, den_args, den_path, opset_version=17, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
                           input_names=den_inputs, output_names=["x0"],
                           dynamic_axes={**{k: {0: "batch"} for k in den_inputs}, "x0": {0: "batch"}})
+    if args.fp16:
+        for path in (enc_path, den_path):
+            store_weights_fp16(path)
     # A fixed probe and a few of the exported model's outputs, so the runtime can prove that
     # onnxruntime computes what PyTorch computed (test/diffusion/shipped-model.test.ts).
     with torch.no_grad():
-        n = v * 5 * res * res
-        px = torch.sin(torch.arange(2 * n, dtype=torch.float32) * 0.001).reshape(2, v, 5, res, res)
-        pt = torch.tensor([0.7, 0.3])
-        pimg = torch.cos(torch.arange(2 * 4 * s * s, dtype=torch.float32) * 0.01).reshape(2, 4, s, s)
-        pmask = torch.tensor([1.0, 0.0])
-        ptok = torch.zeros(2, L, dtype=torch.long)
-        ptok[0, :4] = torch.tensor([2, 10, 20, 3])
+        px, pt, pimg, pmask, ptok = probe_inputs(mc, res)
         pctx = model.cond(pimg, pmask, ptok)
         px0 = model.denoiser(px, pt, pctx, pimg * pmask[:, None, None, None]) if pixel else model.denoiser(px, pt, pctx)
         probe = {"x": "sin(0.001 i)", "t": [0.7, 0.3], "image": "cos(0.01 i)", "image_mask": [1, 0], "tokens0": [2, 10, 20, 3],
                  "x0_first": [round(float(a), 6) for a in px0.flatten()[:8]], "x0_mean": float(px0.mean()), "x0_abs_mean": float(px0.abs().mean())}
-    shutil.copy(os.path.join(train_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
+    shutil.copy(os.path.join(vocab_root, "vocab.json"), os.path.join(args.out, "vocab.json"))
     # A corpus with Sweet Home 3D models carries their credits (CC-BY needs attribution): ship them with the model.
-    credits = os.path.join(train_root, "CREDITS.md")
-    if os.path.exists(credits):
-        shutil.copy(credits, os.path.join(args.out, "CREDITS.md"))
+    credits = [os.path.join(root, "CREDITS.md") for root in roots if os.path.exists(os.path.join(root, "CREDITS.md"))]
+    if credits:
+        with open(os.path.join(args.out, "CREDITS.md"), "w", encoding="utf-8") as out:
+            out.write("\n\n".join(open(path, encoding="utf-8").read().strip() for path in credits) + "\n")
 
     history, wall_seconds = ship_log(args.log, args.out)
     manifest = {
         "format": "kiln-model/1",
         "name": os.path.basename(os.path.normpath(args.out)),
-        "description": "Multi-view DiT trained on kiln's procedural corpus (31 categories of furniture, vessels, plants, vehicles, toys). It knows that world and no more.",
+        "description": args.description or "Multi-view DiT trained on kiln's procedural corpus (31 categories of furniture, vessels, plants, vehicles, toys). It knows that world and no more.",
         "kind": "multiview-diffusion",
         "files": {
             "encoder": {"path": "encoder.onnx", "sha256": sha256(enc_path), "bytes": os.path.getsize(enc_path)},
@@ -170,7 +186,8 @@ def main():
         "sampler": {"solver": "euler", "steps": args.steps, "tMin": 0.02},
         "guidance": json.loads(args.guidance),
         "probe": probe,
-        "training": {"config": cfg, "dataSeed": corpus["seed"], "trainObjects": corpus["count"], "steps": ck["step"], "wallMinutes": round(wall_seconds / 60, 1), "loss": history},
+        "weights": {"storage": "fp16" if args.fp16 else "fp32", **({"fp16MaxProbeChange": fp16_error} if args.fp16 else {})},
+        "training": {"config": cfg, "dataSeed": corpus["seed"], "trainObjects": sum(c["count"] for c in corpora), "steps": ck["step"], "wallMinutes": round(wall_seconds / 60, 1), "loss": history},
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)

@@ -27,7 +27,8 @@ def onnx_weights(path, prefix):
 
 
 def probe_inputs(mc, res):
-    """The exporter's fixed probe (export.py), rebuilt from its description."""
+    """The fixed probe inputs the exporter runs through the model (x, t, image, image mask, tokens)
+    and records in the manifest; the runtime's tests replay them in onnxruntime."""
     v, s, L = mc["views"], mc["condition_size"], mc["text_len"]
     n = v * 5 * res * res
     x = torch.sin(torch.arange(2 * n, dtype=torch.float32) * 0.001).reshape(2, v, 5, res, res)

@@ -140,6 +140,7 @@ def save_grid(path, cond, views):
 
 
 VAL_OBJECTS = 48
+ANNEAL_FLOOR = 0.05
 
 
 @torch.no_grad()
@@ -177,6 +178,10 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--limit", type=int, default=None, help="use only the first N training objects")
     ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--max-minutes", type=float, default=None, help="this invocation's time limit (default: the config's max_minutes)")
+    ap.add_argument("--anneal", action="store_true", help="cosine-decay the learning rate to 5 %% of the config's over this invocation's "
+                    "time limit (the end of a chunk; the next chunk warms up again, as in SGDR)")
+    ap.add_argument("--validate-only", action="store_true", help="validate the run's checkpoint (appending to its log) and stop")
     ap.add_argument("--init-from", default=None, help="warm start: weights (model and EMA) of another checkpoint, full or "
                     "weights-only; the optimiser starts afresh with a warm-up of train.resume_warmup steps; see grow_state")
     args = ap.parse_args()
@@ -187,6 +192,16 @@ def main():
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
 
     t0 = time.time()
+    if args.validate_only:
+        val_sources = load_sources(cfg["data"]["val"], mc["condition_size"], mc["text_len"], "val")
+        ck = torch.load(os.path.join(args.out, "checkpoint.pt"))
+        mc["vocab_size"] = ck["ema"]["cond.embed.weight"].shape[0]
+        ema = MultiViewDiT(mc).eval()
+        ema.load_state_dict(ck["ema"])
+        weights = torch.tensor(tc["channel_weights"], dtype=torch.float32)[None, None, :, None, None]
+        with open(os.path.join(args.out, "log.jsonl"), "a") as log:
+            validate(ema, val_sources, mc, weights, ck["step"], log, args.out)
+        return
     train_sources = load_sources(cfg["data"]["train"], mc["condition_size"], mc["text_len"], "train", args.limit)
     val_sources = load_sources(cfg["data"]["val"], mc["condition_size"], mc["text_len"], "val")
     data = concat([d for _, d in train_sources])
@@ -238,13 +253,17 @@ def main():
 
     if step % tc["sample_every"] != 0 or not os.path.exists(os.path.join(args.out, "samples", f"step-{step:06d}.png")):
         validate(ema, val_sources, mc, weights, step, log, args.out)  # where this invocation starts
-    while step < max_steps and (time.time() - start) < tc["max_minutes"] * 60:
+    limit_minutes = args.max_minutes or tc["max_minutes"]
+    while step < max_steps and (time.time() - start) < limit_minutes * 60:
         idx = draw_batch(sources, tc["batch"], rng)
         x0 = torch.from_numpy(data["views"][idx].astype(np.float32))
         image, mask, tokens = condition_batch(data, idx, rng, tc, mc["text_len"])
         # A fresh optimiser on trained weights needs only a short warm-up (its moments are empty).
         warm = tc.get("resume_warmup", tc["warmup"]) if warm_from else tc["warmup"]
         lr = tc["lr"] * min(1.0, (step - warm_from + 1) / warm)
+        if args.anneal:
+            done = min(1.0, (time.time() - start) / (limit_minutes * 60))
+            lr *= ANNEAL_FLOOR + (1 - ANNEAL_FLOOR) * 0.5 * (1 + math.cos(math.pi * done))
         for g in opt.param_groups:
             g["lr"] = lr
         model.train()
@@ -270,6 +289,8 @@ def main():
         if step % tc["sample_every"] == 0:
             validate(ema, val_sources, mc, weights, step, log, args.out)
     checkpoint()
+    if step % tc["sample_every"] != 0:
+        validate(ema, val_sources, mc, weights, step, log, args.out)  # where this invocation stops
     print(f"stopped at step {step}", flush=True)
 
 

@@ -1,6 +1,6 @@
 """Exports a trained text-to-image checkpoint (its EMA weights) to ONNX and writes the model folder.
 
-  /usr/bin/python3 -m kiln_t2i.export runs/t2i-cpu/checkpoint.pt ../assets/models/kiln-t2i-cpu --log runs/t2i-cpu/log.jsonl
+  /usr/bin/python3 -m kiln_t2i.export runs/t2i-cpu/checkpoint.pt ../assets/models/kiln-t2i-cpu --fp16 --log runs/t2i-cpu/log.jsonl
 
 The folder gets encoder.onnx (the caption encoder: runs once per generation, for the caption and
 the empty caption together), denoiser.onnx (runs once per sampling step, conditional and
@@ -12,7 +12,6 @@ channel encoding, parametrisation, sampler and guidance defaults, tokenizer, tra
 import argparse
 import json
 import os
-import shutil
 import sys
 
 import torch
@@ -20,6 +19,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import CROP_MARGIN  # noqa: E402
 from kiln_mv.export import sha256, ship_log  # noqa: E402
+from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
 from kiln_mv.data import source_specs  # noqa: E402
 from kiln_t2i.model import CHANNELS, TextToImageDiT  # noqa: E402
 
@@ -42,9 +42,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("checkpoint")
     ap.add_argument("out")
-    ap.add_argument("--log", help="training log.jsonl, summarised into the manifest")
+    ap.add_argument("--log", nargs="+", default=[], help="training log.jsonl files in order (earlier invocations first), merged into the shipped log and summarised into the manifest")
     ap.add_argument("--scale", type=float, default=3.0, help="default guidance scale on the caption (constant)")
     ap.add_argument("--steps", type=int, default=25)
+    ap.add_argument("--fp16", action="store_true", help="store the weights in fp16 (half the size; the graph still computes in fp32)")
     args = ap.parse_args()
 
     ck = torch.load(args.checkpoint)
@@ -53,7 +54,11 @@ def main():
     vocab = ck["vocab"]
     mc["vocab_size"] = len(vocab)
     model = TextToImageDiT(mc)
-    model.load_state_dict(ck["ema"])
+    ema = {k: v.float() for k, v in ck["ema"].items()}
+    if args.fp16:
+        # Export the weights as fp16 will hold them, so the probe below is what the shipped file computes.
+        ema = {k: (v.half().float() if v.is_floating_point() else v) for k, v in ema.items()}
+    model.load_state_dict(ema)
     exportable(model)
 
     os.makedirs(args.out, exist_ok=True)
@@ -67,6 +72,10 @@ def main():
         torch.onnx.export(model.denoiser, (torch.zeros(2, CHANNELS, s, s), torch.full((2,), 0.5), torch.zeros(2, L, d)), den_path, opset_version=17,
                           training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False, input_names=["x", "t", "context"], output_names=["x0"],
                           dynamic_axes={"x": {0: "batch"}, "t": {0: "batch"}, "context": {0: "batch"}, "x0": {0: "batch"}})
+    if args.fp16:
+        for path in (enc_path, den_path):
+            store_weights_fp16(path)
+    with torch.no_grad():
         # A fixed probe and a few of PyTorch's outputs for it, so a test can prove that onnxruntime
         # computes the same (test/diffusion/text-to-image-model.test.ts, when the model is shipped).
         px = torch.sin(torch.arange(2 * CHANNELS * s * s, dtype=torch.float32) * 0.001).reshape(2, CHANNELS, s, s)
@@ -81,10 +90,11 @@ def main():
     with open(vocab_path, "w", encoding="utf-8") as f:
         json.dump({"format": "kiln-vocab/1", "tokens": vocab}, f, ensure_ascii=False)
     # Sweet Home 3D models carry their credits (CC-BY needs attribution): ship them with the model.
-    for src in source_specs(cfg["data"]["train"]):
-        credits = os.path.join(src["path"], "CREDITS.md")
-        if os.path.exists(credits):
-            shutil.copy(credits, os.path.join(args.out, "CREDITS.md"))
+    credits = [os.path.join(src["path"], "CREDITS.md") for src in source_specs(cfg["data"]["train"])]
+    credits = [path for path in credits if os.path.exists(path)]
+    if credits:
+        with open(os.path.join(args.out, "CREDITS.md"), "w", encoding="utf-8") as out:
+            out.write("\n\n".join(open(path, encoding="utf-8").read().strip() for path in credits) + "\n")
     history, wall_seconds = ship_log(args.log, args.out)
 
     camera = ck.get("camera")
@@ -115,6 +125,7 @@ def main():
         "sampler": {"solver": "euler", "steps": args.steps, "tMin": 0.02},
         "guidance": {"preset": "constant", "scale": args.scale},
         "probe": probe,
+        "weights": {"storage": "fp16" if args.fp16 else "fp32"},
         "training": {"config": cfg, "dataSeed": cfg["data"].get("corpus_seed"), "steps": ck["step"], "wallMinutes": round(wall_seconds / 60, 1), "loss": history},
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as f:

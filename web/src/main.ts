@@ -41,10 +41,13 @@ const ui = {
   boxRect: $('box-rect'),
   boxInputs: ['box-x', 'box-y', 'box-w', 'box-h'].map((id) => $<HTMLInputElement>(id)),
   boxClear: $<HTMLButtonElement>('box-clear'),
+  boxAsk: $('box-ask'),
   key: $<HTMLInputElement>('api-key'),
 };
 
 let chosen: File | undefined;
+/** The last job made from the chosen photo (a refusal of its cut-out opens the box tool on that photo). */
+let chosenJob: string | undefined;
 let events: EventStream | undefined;
 let viewer: ModelViewer | undefined;
 let ticker: number | undefined;
@@ -112,6 +115,7 @@ let box: [number, number, number, number] | undefined;
 /** Sets (or clears) the box: the rectangle over the photo and the four fields show it. */
 function setBox(b: [number, number, number, number] | undefined, fromFields = false): void {
   box = b;
+  if (b) ui.boxAsk.hidden = true;
   ui.boxRect.hidden = !b;
   if (!fromFields) ui.boxInputs.forEach((input, i) => (input.value = b ? String(b[i]) : ''));
   drawBox();
@@ -201,6 +205,7 @@ async function choose(file: File | undefined): Promise<void> {
   showError(undefined);
   if (ui.dropPreview.src) URL.revokeObjectURL(ui.dropPreview.src);
   chosen = file;
+  chosenJob = undefined;
   ui.dropPreview.src = url;
   ui.dropPreview.alt = `Preview of ${file.name || 'the pasted image'}`;
   ui.dropPreview.hidden = false;
@@ -208,7 +213,27 @@ async function choose(file: File | undefined): Promise<void> {
   ui.imageSubmit.disabled = false;
   ui.boxPhoto.src = url;
   ui.boxField.hidden = false;
+  ui.boxAsk.hidden = true;
   setBox(undefined);
+}
+
+/**
+ * The server refused the photo's cut-out as doubtful (`DOUBTFUL_CUTOUT`): the fix is a box around
+ * the object, so open the box tool over the photo, say why in a line, and put the focus there.
+ */
+function askForBox(job: Job): void {
+  if (chosen === undefined || chosenJob !== job.id) {
+    // Not the photo on the form (a job opened from the gallery): say what to do with it.
+    showError(`${job.error?.message ?? ''} Choose the photo again above and drag a box around the object on it.`);
+    return;
+  }
+  ui.boxAsk.textContent = job.options.box !== undefined
+    ? 'The cut inside your box looks wrong. Drag a box a little larger than the object, with background on every side, and make it again.'
+    : 'kiln could not tell the object from the background. Drag a box around the object on the photo, then make it again.';
+  ui.boxAsk.hidden = false;
+  ui.boxField.hidden = false;
+  ui.boxField.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  ui.boxStage.focus({ preventScroll: true });
 }
 
 ui.file.addEventListener('change', () => void choose(ui.file.files?.[0]));
@@ -241,7 +266,9 @@ ui.imageForm.addEventListener('submit', async (e) => {
   try {
     // A typed box that is not complete is a mistake to point out, not a box to drop silently.
     if (!box && ui.boxInputs.some((i) => i.value.trim() !== '')) throw new Error('The box needs x, y, width and height, whole pixels of the photo (or clear it).');
-    openJob(await submitImage(chosen, chosen.name || 'pasted.png', box ? { ...options(), box } : options()));
+    const job = await submitImage(chosen, chosen.name || 'pasted.png', box ? { ...options(), box } : options());
+    chosenJob = job.id;
+    openJob(job);
   } catch (err) {
     showError((err as Error).message);
   } finally {
@@ -419,7 +446,8 @@ function showEnd(job: Job): void {
   ui.stage.textContent = job.state === 'cancelled' ? 'Cancelled.' : 'It did not work.';
   if (job.state === 'failed') {
     showError(job.error?.message ?? 'The generation failed.');
-    // What the models imagined, when they got that far.
+    if (job.kind === 'image' && job.error?.code === 'DOUBTFUL_CUTOUT') askForBox(job);
+    // What the models imagined, when it got that far.
     ui.views.alt = viewsAlt(job);
     if (job.links.files['condition.png']) void showImage(ui.condition, job.links.files['condition.png']);
     if (job.links.files['views.png']) void showImage(ui.views, job.links.files['views.png']);

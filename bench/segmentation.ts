@@ -1,0 +1,142 @@
+/**
+ * Segmentation network benchmark: how the installed (or a given) network cuts
+ *
+ * - held-out composites (`npm run -s seg-corpus -- --split heldout`: backgrounds and objects that
+ *   training never saw): IoU of the thresholded probability against the true mask, per composite;
+ *   the mean, the 10th percentile and the share at or above 0.95;
+ * - the benchmark photos: plant.jpg against its matte (the network's cut, and the graph cut in the
+ *   box seeded by the network), apple.jpg and orange.jpg against their box cuts (no matte ships with
+ *   them; the box cut is the reference the README's preprocessing table shows to be right);
+ *
+ * with the confidence check's verdict and the time per photo (the network, then the guided filter).
+ *
+ *   npm run -s bench:seg -- [--model assets/models/kiln-seg] [--heldout data/seg/heldout] [--count 300] [--json]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { readImage, type RasterImage } from '../src/core/image.js';
+import { assessCut } from '../src/preprocess/cut-confidence.js';
+import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
+import { networkCut } from '../src/preprocess/network-cut.js';
+import { predictInBox } from '../src/preprocess/preprocess-image.js';
+import { shrinkImage } from '../src/preprocess/shrink-image.js';
+import { loadSegmentationNetwork, segmentationModelDir } from '../src/preprocess/segment-network.js';
+import { decodeNpyUint8 } from '../src/synth/npy.js';
+import { printTable, writeResults } from './harness.js';
+
+interface Row {
+  set: string;
+  method: string;
+  n: number;
+  iou: number;
+  iouP10: number | null;
+  share095: number | null;
+  certainty: number | null;
+  refused: string | null;
+  ms: number;
+}
+
+function iouOf(pred: ArrayLike<number>, truth: ArrayLike<number>, pt: number, tt: number): number {
+  let i = 0, u = 0;
+  for (let k = 0; k < truth.length; k++) {
+    const a = pred[k] >= pt, b = truth[k] >= tt;
+    if (a && b) i++;
+    if (a || b) u++;
+  }
+  return u ? i / u : 1;
+}
+
+async function main(): Promise<void> {
+  const o = new Command('bench:seg')
+    .option('--model <dir>', 'model folder', segmentationModelDir())
+    .option('--heldout <dir>', 'held-out composites folder', 'data/seg/heldout')
+    .option('--count <n>', 'held-out composites to score', (v) => Number(v), 300)
+    .option('--json', 'print JSON rows instead of the table')
+    .parse(process.argv)
+    .opts<{ model: string; heldout: string; count: number; json?: boolean }>();
+  const net = await loadSegmentationNetwork(resolve(o.model), { threads: 2 });
+  const rows: Row[] = [];
+
+  const heldout = resolve(o.heldout);
+  if (existsSync(join(heldout, 'composites.json'))) {
+    const manifest = JSON.parse(readFileSync(join(heldout, 'composites.json'), 'utf8')) as { shards: Array<{ name: string; count: number }>; resolution: number };
+    const R = manifest.resolution, ious: number[] = [], certainties: number[] = [];
+    let ms = 0;
+    for (const shard of manifest.shards) {
+      const images = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'image.npy')));
+      const masks = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'mask.npy')));
+      for (let k = 0; k < shard.count && ious.length < o.count; k++) {
+        const image: RasterImage = { width: R, height: R, channels: 3, data: Float32Array.from(images.data.subarray(k * R * R * 3, (k + 1) * R * R * 3), (v) => v / 255) };
+        const t = performance.now();
+        const s = await net.predict(image);
+        ms += performance.now() - t;
+        ious.push(iouOf(s.prob, masks.data.subarray(k * R * R, (k + 1) * R * R), s.threshold, 128));
+        try {
+          certainties.push(networkCut(image, s).evidence.separation);
+        } catch {
+          certainties.push(0);
+        }
+      }
+    }
+    const sorted = [...ious].sort((a, b) => a - b);
+    rows.push({
+      set: `held-out composites (${heldout})`, method: 'network', n: ious.length,
+      iou: ious.reduce((a, b) => a + b, 0) / ious.length, iouP10: sorted[Math.floor(0.1 * sorted.length)],
+      share095: ious.filter((v) => v >= 0.95).length / ious.length, certainty: certainties.reduce((a, b) => a + b, 0) / certainties.length, refused: null, ms: ms / ious.length,
+    });
+  } else process.stderr.write(`bench:seg: no held-out composites at ${heldout} (npm run -s seg-corpus -- --split heldout --out ${o.heldout})\n`);
+
+  const photos = process.env.KILN_BENCHMARKS ?? resolve(process.cwd(), '..', 'shared', 'benchmarks');
+  if (!existsSync(photos)) throw new Error(`benchmark photos not found at ${photos} (set KILN_BENCHMARKS)`);
+  const read = async (name: string) => shrinkImage(await readImage(join(photos, 'images', name), { maxSide: 2048 }), 2048);
+  const alphaOf = (im: RasterImage) => Float32Array.from({ length: im.width * im.height }, (_, i) => im.data[i * 4 + 3]);
+  const cases: Array<{ file: string; box: PixelBox; truth: (im: RasterImage) => Promise<Float32Array>; reference: string }> = [
+    {
+      file: 'plant.jpg', box: { x: 31, y: 0, width: 469, height: 333 }, reference: 'plant_matte.png',
+      truth: async () => {
+        const m = await readImage(join(photos, 'images', 'plant_matte.png'));
+        return Float32Array.from({ length: m.width * m.height }, (_, i) => m.data[i * m.channels]);
+      },
+    },
+    { file: 'apple.jpg', box: { x: 30, y: 0, width: 450, height: 505 }, reference: 'box cut', truth: async (im) => alphaOf(grabCut(im, { x: 30, y: 0, width: 450, height: 505 }).image) },
+    { file: 'orange.jpg', box: { x: 20, y: 35, width: 460, height: 470 }, reference: 'box cut', truth: async (im) => alphaOf(grabCut(im, { x: 20, y: 35, width: 460, height: 470 }).image) },
+  ];
+  for (const c of cases) {
+    const image = await read(c.file);
+    const truth = await c.truth(image);
+    await net.predict(image); // warm-up
+    const set = `${c.file} vs ${c.reference}`;
+    const t0 = performance.now();
+    const s = await net.predict(image);
+    const predictMs = performance.now() - t0;
+    // A cut that finds nothing is a row with IoU 0 and its error as the refusal.
+    const attempt = (method: string, cut: () => { image: RasterImage; evidence: Parameters<typeof assessCut>[0] }, extraMs: number) => {
+      const t = performance.now();
+      try {
+        const r = cut();
+        const ms = performance.now() - t + extraMs;
+        rows.push({ set, method, n: 1, iou: iouOf(alphaOf(r.image), truth, 0.5, 0.5), iouP10: null, share095: null, certainty: r.evidence.method === 'network' ? r.evidence.separation : null, refused: assessCut(r.evidence).doubts.join('; ') || null, ms });
+      } catch (err) {
+        rows.push({ set, method, n: 1, iou: 0, iouP10: null, share095: null, certainty: null, refused: err instanceof Error ? err.message : String(err), ms: performance.now() - t + extraMs });
+      }
+    };
+    attempt('network + guided filter', () => networkCut(image, s), predictMs);
+    const t1 = performance.now();
+    const inBox = await predictInBox(net, image, { x: c.box.x / image.width, y: c.box.y / image.height, width: c.box.width / image.width, height: c.box.height / image.height });
+    const boxPredictMs = performance.now() - t1;
+    attempt('box, seeded by the network', () => grabCut(image, c.box, { prior: { prob: inBox.prob, width: inBox.width, height: inBox.height, region: inBox.region } }), boxPredictMs);
+  }
+  await net.dispose();
+  const path = writeResults('segmentation', rows);
+  if (o.json) for (const r of rows) console.log(JSON.stringify(r));
+  else {
+    printTable(rows.map((r) => ({ set: r.set, method: r.method, n: r.n, IoU: r.iou, 'IoU p10': r.iouP10 ?? '–', '≥ 0.95': r.share095 ?? '–', certainty: r.certainty ?? '–', refused: r.refused ?? '–', ms: Math.round(r.ms) })));
+    console.log(`\nwritten to ${path}`);
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:seg: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,1 @@
+"""kiln-seg: a small salient-object segmentation network trained on rendered composites."""
