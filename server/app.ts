@@ -7,8 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { KilnError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
 import { loadModelManifest } from '../src/diffusion/model-manifest.js';
-import { loadModelTokenizer } from '../src/diffusion/multiview-model.js';
-import { promptVocabulary } from '../src/synth/prompt-vocabulary.js';
+import { loadPromptReader } from '../src/pipeline/prompt-reader.js';
 import { ApiError, toApiError } from './api-error.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './config.js';
 import { LocalJobService, type JobService } from './job-service.js';
@@ -41,8 +40,8 @@ export async function createKilnServer(options: Partial<ServerOptions> = {}): Pr
   const o = { ...SERVER_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ServerOptions;
   if (o.private && !o.apiKey) throw new KilnError('INVALID_INPUT', 'createKilnServer: private mode needs an API key (set KILN_API_KEY)');
   const manifest = await loadModelManifest(o.modelDir, { verify: false });
-  // The model's own vocabulary checks prompts before they are queued (no ONNX session here).
-  const prompts = promptVocabulary(await loadModelTokenizer(o.modelDir, manifest));
+  // The vocabulary of the model that will read them checks prompts before they are queued (no ONNX session here).
+  const prompts = await loadPromptReader(o.modelDir, o.textToImageModelDir);
   const store = await JobStore.open(o.dataDir);
   let service!: JobService;
   const metrics = new ServerMetrics(() => store.list(), () => service?.queueLength ?? 0, () => store.quarantined);

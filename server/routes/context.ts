@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { ModelManifest } from '../../src/diffusion/model-manifest.js';
-import type { ModelPromptVocabulary } from '../../src/synth/prompt-vocabulary.js';
+import type { PromptReader } from '../../src/pipeline/prompt-reader.js';
 import { ApiError } from '../api-error.js';
 import type { ServerOptions } from '../config.js';
 import type { JobService } from '../job-service.js';
@@ -20,8 +20,8 @@ export interface RouteContext {
   service: JobService;
   metrics: ServerMetrics;
   manifest: ModelManifest;
-  /** What the model can read in a prompt: its known objects and words (checks prompts, lists objects). */
-  prompts: ModelPromptVocabulary;
+  /** The model that reads prompts and what it can read: its known objects and words (checks prompts, lists objects). */
+  prompts: PromptReader;
   /** Rate limit for requests that create or change jobs. */
   writeLimiter: RequestHandler;
   /** Refuses a request without the server's API key (when one is set). */

@@ -131,7 +131,7 @@ export function jobRequestReader({ options: o, prompts }: RouteContext): (req: R
       const body = parseBody(TextJobRequestSchema, await readJson(req, res));
       if (isEmptyPrompt(body.prompt)) throw new ApiError(400, 'EMPTY_PROMPT', 'prompt: is empty; say what to make, e.g. "a red mug"');
       // A KilnError UNKNOWN_WORDS, which the API answers as 422 UNKNOWN_WORDS with its sentence.
-      requireKnownObject(body.prompt, prompts, VOCABULARY_PATH);
+      requireKnownObject(body.prompt, prompts.vocabulary, VOCABULARY_PATH);
       refuseOtherKindsOptions('text', body.options);
       job = { id, kind: 'text', state: 'queued', createdAt: now, progress: 0, prompt: body.prompt.trim(), options: body.options ?? {}, attempts: 0 };
     } else if (req.is('multipart/form-data')) {

@@ -17,7 +17,8 @@ import type { ReportFields, ViewAgreement } from '../pipeline/generation-report.
 import { writeOutputs } from '../pipeline/write-outputs.js';
 import { requireKnownObject } from '../text/understand-prompt.js';
 import { flagOf } from './flags.js';
-import { loadModelPromptVocabulary, OBJECTS_COMMAND } from './objects-command.js';
+import { OBJECTS_COMMAND } from './objects-command.js';
+import { loadPromptReader } from '../pipeline/prompt-reader.js';
 import { createProgressDisplay } from './progress-display.js';
 import type { ProgressEvent } from '../core/progress.js';
 
@@ -78,8 +79,8 @@ export async function runGenerateCommand(kind: 'image' | 'text', input: string, 
   const modelDir = opts.model ?? defaultModelDir();
   const request = generationRequest(opts);
   if (kind === 'text') {
-    // The prompt must name an object the model knows: checked from its vocabulary, before any work.
-    requireKnownObject(parsePrompt(input, 'text'), await loadModelPromptVocabulary(modelDir), OBJECTS_COMMAND, 'text');
+    // The prompt must name an object the model that reads it knows: checked from its vocabulary, before any work.
+    requireKnownObject(parsePrompt(input, 'text'), (await loadPromptReader(modelDir, opts.t2iModel)).vocabulary, OBJECTS_COMMAND, 'text');
   }
   const named = (err: unknown) => {
     throw err instanceof KilnError ? new KilnError(err.code, `${input}: ${err.message}`) : err;

@@ -57,8 +57,9 @@ export function addGenerationCommands(program: Command): void {
 
   program
     .command('objects')
-    .description('list the objects the model knows by name (a text prompt must name one), in English and Chinese')
-    .option('--model <dir>', 'model folder (default: the embedded model)')
+    .description('list the objects the model that reads prompts knows by name (a text prompt must name one), in English and Chinese')
+    .option('--model <dir>', 'multi-view model folder (default: the embedded model)')
+    .option('--t2i-model <dir>', 'text → image model folder (default: the embedded one, when it is there; it reads the prompts)')
     .option('--json', 'print them as JSON (as GET /api/v1/vocabulary gives them)')
     .action(async (opts: ObjectsCommandOptions) => {
       process.stdout.write(`${await runObjectsCommand(opts)}\n`);

@@ -8,3 +8,4 @@ export * from './prediction.js';
 export * from './text-to-image-manifest.js';
 export * from './text-to-image-model.js';
 export * from './generate-condition-image.js';
+export * from './model-objects.js';

@@ -31,7 +31,8 @@ export const ModelManifestSchema = z.object({
   name: z.string().min(1),
   description: z.string(),
   kind: z.literal('multiview-diffusion'),
-  files: z.object({ encoder: FileEntry, denoiser: FileEntry, vocab: FileEntry }),
+  /** `objects`: the catalogue objects it was trained on by name (see `loadModelCatalogue`), when it saw any. */
+  files: z.object({ encoder: FileEntry, denoiser: FileEntry, vocab: FileEntry, objects: FileEntry.optional() }),
   io: z.object({
     encoder: Io.refine((io) => ['image', 'image_mask', 'tokens'].every((k) => k in io.inputs) && 'context' in io.outputs, 'encoder needs inputs image, image_mask, tokens and output context'),
     denoiser: Io.refine((io) => ['x', 't', 'context'].every((k) => k in io.inputs), 'denoiser needs inputs x, t and context'),
@@ -90,7 +91,7 @@ export interface LoadManifestOptions {
  * the declared size (and sha256 when `verify`), and returns it. Errors name `caller`, the folder and
  * the problem: `NOT_FOUND` for a missing manifest or file, `INVALID_INPUT` for the rest.
  */
-export async function readModelFolder<S extends z.ZodType<{ files: Record<string, z.infer<typeof ModelFileSchema>> }>>(
+export async function readModelFolder<S extends z.ZodType<{ files: Record<string, z.infer<typeof ModelFileSchema> | undefined> }>>(
   dir: string,
   schema: S,
   caller: string,
@@ -111,6 +112,7 @@ export async function readModelFolder<S extends z.ZodType<{ files: Record<string
   }
   const manifest = parsed.data;
   for (const [role, file] of Object.entries(manifest.files)) {
+    if (!file) continue;
     const path = join(dir, file.path);
     let size: number;
     try {

@@ -5,6 +5,7 @@ import type { RasterImage } from '../core/image.js';
 import { createOnnxModel, float32Data, float32Tensor, int64Tensor, type Feeds, type OnnxModel, type OnnxSessionOptions } from '../runtime/onnx.js';
 import { Tokenizer, UNK_ID, PAD_ID } from '../text/tokenizer.js';
 import { defaultModelDir, loadModelManifest, type ModelManifest } from './model-manifest.js';
+import { loadModelCatalogue, type CatalogueObjectName } from './model-objects.js';
 import { predictionToX0, PREDICTION_OUTPUTS } from './prediction.js';
 import { encodeConditionImage } from './view-codec.js';
 import type { GuidedPrediction } from './flow-sampler.js';
@@ -24,6 +25,8 @@ export interface MultiViewModel {
   readonly dir: string;
   readonly manifest: ModelManifest;
   readonly tokenizer: Tokenizer;
+  /** The catalogue objects it was trained on, by name (none for a procedural-only model). */
+  readonly catalogue: readonly CatalogueObjectName[];
   /** Size of one sample: views × channels × resolution² (channels as the manifest lists them). */
   readonly sampleSize: number;
   encode(condition: ViewCondition): Promise<ConditionEncoding>;
@@ -79,6 +82,7 @@ export async function loadModelTokenizer(dir: string, manifest: { files: { vocab
 export async function loadMultiViewModel(dir: string = defaultModelDir(), options: LoadMultiViewModelOptions = {}): Promise<MultiViewModel> {
   const manifest = await loadModelManifest(dir, { verify: options.verify ?? true });
   const tokenizer = await loadModelTokenizer(dir, manifest);
+  const catalogue = await loadModelCatalogue(dir, manifest);
   const sessionOptions: Partial<OnnxSessionOptions> = {};
   if (options.threads !== undefined) sessionOptions.threads = options.threads;
   if (options.executionProvider !== undefined) sessionOptions.executionProvider = options.executionProvider;
@@ -98,6 +102,7 @@ export async function loadMultiViewModel(dir: string = defaultModelDir(), option
     dir,
     manifest,
     tokenizer,
+    catalogue,
     sampleSize,
     async encode(condition) {
       if (!condition.image && condition.prompt === undefined) throw new KilnError('INVALID_INPUT', 'generateViews: give an image, a prompt, or both');

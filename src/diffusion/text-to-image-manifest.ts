@@ -16,7 +16,8 @@ export const TextToImageManifestSchema = z
     name: z.string().min(1),
     description: z.string(),
     kind: z.literal('text-to-image'),
-    files: z.object({ encoder: ModelFileSchema, denoiser: ModelFileSchema, vocab: ModelFileSchema }),
+    /** `objects`: the catalogue objects it was trained on by name (see `loadModelCatalogue`), when it saw any. */
+    files: z.object({ encoder: ModelFileSchema, denoiser: ModelFileSchema, vocab: ModelFileSchema, objects: ModelFileSchema.optional() }),
     io: z.object({
       encoder: ModelIoSchema.refine((io) => 'tokens' in io.inputs && 'context' in io.outputs, 'encoder needs input tokens and output context'),
       denoiser: ModelIoSchema.refine((io) => ['x', 't', 'context'].every((k) => k in io.inputs), 'denoiser needs inputs x, t and context'),

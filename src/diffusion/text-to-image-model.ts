@@ -5,6 +5,7 @@ import { createOnnxModel, float32Data, float32Tensor, int64Tensor, type OnnxMode
 import { PAD_ID, type Tokenizer } from '../text/tokenizer.js';
 import type { GuidedPrediction } from './flow-sampler.js';
 import { defaultTextToImageModelDir } from './model-manifest.js';
+import { loadModelCatalogue, type CatalogueObjectName } from './model-objects.js';
 import { loadModelTokenizer, promptTokens, type LoadMultiViewModelOptions } from './multiview-model.js';
 import { predictionToX0, PREDICTION_OUTPUTS } from './prediction.js';
 import { loadTextToImageManifest, type TextToImageManifest } from './text-to-image-manifest.js';
@@ -19,6 +20,8 @@ export interface TextToImageModel {
   readonly dir: string;
   readonly manifest: TextToImageManifest;
   readonly tokenizer: Tokenizer;
+  /** The catalogue objects it was trained on, by name (none for a procedural-only model). */
+  readonly catalogue: readonly CatalogueObjectName[];
   /** Size of one sample: 4 channels × resolution². */
   readonly sampleSize: number;
   /** The caption's context and the empty caption's, as one batch of two. */
@@ -34,6 +37,7 @@ export interface TextToImageModel {
 export async function loadTextToImageModel(dir: string = defaultTextToImageModelDir(), options: LoadMultiViewModelOptions = {}): Promise<TextToImageModel> {
   const manifest = await loadTextToImageManifest(dir, { verify: options.verify ?? true });
   const tokenizer = await loadModelTokenizer(dir, manifest);
+  const catalogue = await loadModelCatalogue(dir, manifest);
   const sessionOptions: Partial<OnnxSessionOptions> = {};
   if (options.threads !== undefined) sessionOptions.threads = options.threads;
   if (options.executionProvider !== undefined) sessionOptions.executionProvider = options.executionProvider;
@@ -48,6 +52,7 @@ export async function loadTextToImageModel(dir: string = defaultTextToImageModel
     dir,
     manifest,
     tokenizer,
+    catalogue,
     sampleSize,
     async encode(prompt) {
       const tokens = new Int32Array(2 * L).fill(PAD_ID);

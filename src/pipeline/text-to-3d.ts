@@ -6,7 +6,7 @@ import type { ModelManifest } from '../diffusion/model-manifest.js';
 import type { MultiViewModel } from '../diffusion/multiview-model.js';
 import type { TextToImageModel } from '../diffusion/text-to-image-model.js';
 import { preprocessImage, type PreprocessedImage } from '../preprocess/preprocess-image.js';
-import { promptVocabulary } from '../synth/prompt-vocabulary.js';
+import { promptVocabularyOf } from './prompt-reader.js';
 import { requireKnownObject } from '../text/understand-prompt.js';
 import { generateFromCondition } from './generate-from-condition.js';
 import { completeTextToImageOptions, GENERATION_DEFAULTS } from './generation-options.js';
@@ -28,7 +28,7 @@ export async function textTo3D(model: MultiViewModel, prompt: string, options: P
     throw new KilnError('INVALID_INPUT', 'textTo3D: text → image options (t2iSteps, t2iCfgScale) need a text → image model, and none is loaded');
   }
   const text = prompt.trim();
-  requireKnownObject(text, promptVocabulary((t2i ?? model).tokenizer), 'promptVocabulary(model.tokenizer).objects', 'textTo3D');
+  requireKnownObject(text, promptVocabularyOf(t2i ?? model), 'promptVocabularyOf(model).objects', 'textTo3D');
   const timings: Record<string, number> = {};
   if (!t2i) {
     const progress = pipelineProgress(options.onProgress, ['diffusion', 'reconstruct', 'unwrap', 'texture']);

@@ -6,9 +6,12 @@ export interface KnownObject {
   /** Stable id (the corpus category's name). */
   name: string;
   en: string;
+  /** Chinese name; empty when a prompt cannot name it in Chinese. */
   zh: string;
   /** The family it belongs to (furniture, vessels…), for short lists. */
   group: string;
+  /** Named only by its whole English name, not its last word alone (catalogue names: "apple imac 1998"). */
+  wholeNameOnly?: boolean;
 }
 
 /**
@@ -116,10 +119,10 @@ export function understandPrompt(prompt: string, vocabulary: PromptVocabulary): 
   const found: { object: KnownObject; at: number }[] = [];
   const joinedEn = ` ${enWords.join(' ')} `;
   for (const object of vocabulary.objects) {
-    const names = [object.en, object.en.split(' ').at(-1)!];
+    const names = object.wholeNameOnly ? [object.en] : [object.en, object.en.split(' ').at(-1)!];
     const at = Math.min(
       ...names.map((n) => joinedEn.indexOf(` ${n} `)).filter((i) => i >= 0),
-      ...zhSegments.map((s, i) => (s === object.zh ? joinedEn.length + i : Infinity)),
+      ...zhSegments.map((s, i) => (object.zh && s === object.zh ? joinedEn.length + i : Infinity)),
     );
     if (Number.isFinite(at)) found.push({ object, at });
   }
@@ -134,7 +137,7 @@ const MAX_QUOTED = 8;
 function exampleObjects(objects: readonly KnownObject[], language: 'en' | 'zh'): string[] {
   const perGroup = new Map<string, KnownObject[]>();
   for (const o of objects) perGroup.set(o.group, [...(perGroup.get(o.group) ?? []), o]);
-  return [...perGroup.values()].flatMap((g) => g.slice(0, 2)).map((o) => (language === 'zh' ? o.zh : o.en));
+  return [...perGroup.values()].flatMap((g) => g.filter((o) => language === 'en' || o.zh).slice(0, 2)).map((o) => (language === 'zh' ? o.zh : o.en));
 }
 
 /**

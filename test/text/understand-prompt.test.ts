@@ -89,6 +89,40 @@ describe('promptVocabulary', () => {
     expect(() => requireKnownObject('red', none, 'the list')).toThrow(/knows no objects by name/);
   });
 
+  it('adds the catalogue objects a model was trained on, named by their whole name only, in Chinese when the name is all Han', () => {
+    const tokenizer = Tokenizer.fromTexts(['a red chair', '一把红色的椅子', 'air conditioning external unit', '空调冷气机', 'apple imac 1998', 'chaise longue', '躺椅', 'unit']);
+    const catalogue = [
+      { en: 'Air conditioning - external unit', zh: '空调冷气机', category: 'exterior' },
+      { en: 'Apple iMac 1998', zh: 'Apple iMac 1998', category: 'office' },
+      { en: 'Chaise longue', zh: '躺椅', category: 'living room' },
+      // A word the model has no token for: not an object it can read.
+      { en: 'Zebra rug', zh: '斑马地毯', category: 'living room' },
+      // Already a procedural category: listed once.
+      { en: 'Chair', zh: '椅子', category: 'kitchen' },
+      // Its Chinese name is the chair's: named in English only.
+      { en: 'Red chair', zh: '椅子', category: 'kitchen' },
+    ];
+    const v = promptVocabulary(tokenizer, catalogue);
+    expect(v.objects.map((o) => [o.en, o.zh, o.group])).toEqual([
+      ['chair', '椅子', 'furniture'],
+      ['air conditioning external unit', '空调冷气机', 'catalogue'],
+      ['apple imac 1998', '', 'catalogue'],
+      ['chaise longue', '躺椅', 'catalogue'],
+      ['red chair', '', 'catalogue'],
+    ]);
+    const names = (prompt: string) => understandPrompt(prompt, v).objects.map((o) => o.en);
+    expect(names('an air conditioning - external unit')).toEqual(['air conditioning external unit']);
+    expect(names('一个红色的躺椅')).toEqual(['chaise longue']);
+    expect(names('apple imac 1998')).toEqual(['apple imac 1998']);
+    expect(names('一把椅子')).toEqual(['chair']);
+    // The last word of a catalogue name is not the object ("unit", "1998").
+    expect(names('a red unit')).toEqual([]);
+    expect(names('1998')).toEqual([]);
+    // Cached per tokenizer and catalogue; without the catalogue, the procedural objects alone.
+    expect(promptVocabulary(tokenizer, catalogue)).toBe(v);
+    expect(promptVocabulary(tokenizer).objects.map((o) => o.en)).toEqual(['chair']);
+  });
+
   it('the README lists every object the shipped model knows, in English and Chinese', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     for (const o of shipped.objects) expect([o.name, readme.includes(`| ${o.en} | ${o.zh} |`)]).toEqual([o.name, true]);

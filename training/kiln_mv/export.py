@@ -22,6 +22,7 @@ from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE, source_specs  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
 from kiln_mv.from_onnx import probe_inputs  # noqa: E402
 from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
+from kiln_mv.known_objects import write_known_objects  # noqa: E402
 from kiln_mv.weights import prediction  # noqa: E402
 
 
@@ -150,6 +151,8 @@ def main():
             out.write("\n\n".join(open(path, encoding="utf-8").read().strip() for path in credits) + "\n")
 
     history, wall_seconds = ship_log(args.log, args.out)
+    # The catalogue objects it saw by name, so prompts naming them are accepted (and only those).
+    objects_path = write_known_objects(cfg["data"]["train"], args.out)
     manifest = {
         "format": "kiln-model/1",
         "name": os.path.basename(os.path.normpath(args.out)),
@@ -159,6 +162,7 @@ def main():
             "encoder": {"path": "encoder.onnx", "sha256": sha256(enc_path), "bytes": os.path.getsize(enc_path)},
             "denoiser": {"path": "denoiser.onnx", "sha256": sha256(den_path), "bytes": os.path.getsize(den_path)},
             "vocab": {"path": "vocab.json", "sha256": sha256(os.path.join(args.out, "vocab.json")), "bytes": os.path.getsize(os.path.join(args.out, "vocab.json"))},
+            **({"objects": {"path": "objects.json", "sha256": sha256(objects_path), "bytes": os.path.getsize(objects_path)}} if objects_path else {}),
         },
         "io": {
             "encoder": {

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import CROP_MARGIN  # noqa: E402
 from kiln_mv.export import sha256, ship_log  # noqa: E402
 from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
+from kiln_mv.known_objects import write_known_objects  # noqa: E402
 from kiln_mv.data import source_specs  # noqa: E402
 from kiln_t2i.model import CHANNELS, TextToImageDiT  # noqa: E402
 
@@ -96,6 +97,8 @@ def main():
         with open(os.path.join(args.out, "CREDITS.md"), "w", encoding="utf-8") as out:
             out.write("\n\n".join(open(path, encoding="utf-8").read().strip() for path in credits) + "\n")
     history, wall_seconds = ship_log(args.log, args.out)
+    # The catalogue objects it saw by name, so prompts naming them are accepted (and only those).
+    objects_path = write_known_objects(cfg["data"]["train"], args.out)
 
     camera = ck.get("camera")
     view = cfg["data"].get("view", 1)
@@ -105,7 +108,7 @@ def main():
         "name": os.path.basename(os.path.normpath(args.out)),
         "description": "Text-to-image DiT trained on kiln's procedural corpus and the Sweet Home 3D catalogues' names: draws the condition view of an object from an English or Chinese caption. It knows those objects and no more.",
         "kind": "text-to-image",
-        "files": {"encoder": file_entry(enc_path), "denoiser": file_entry(den_path), "vocab": file_entry(vocab_path)},
+        "files": {"encoder": file_entry(enc_path), "denoiser": file_entry(den_path), "vocab": file_entry(vocab_path), **({"objects": file_entry(objects_path)} if objects_path else {})},
         "io": {
             "encoder": {"inputs": {"tokens": {"type": "int64", "shape": ["batch", L]}}, "outputs": {"context": {"type": "float32", "shape": ["batch", L, d]}}},
             "denoiser": {
