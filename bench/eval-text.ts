@@ -20,7 +20,9 @@
  *   the views the multi-view model generates from the drawing, against the caption's object (as
  *   eval:mv measures direct text → 3D).
  *
- * A drawing with no object in it scores a miss on all three. Needs a text → image model: the
+ * A caption the text → image model's prompt check refuses (it names no object the model knows:
+ * `understood` is the share that pass, per language) and a drawing with no object in it score a
+ * miss on all three, as a person would get nothing. Needs a text → image model: the
  * embedded one (assets/models/kiln-t2i-cpu) or --t2i-model.
  */
 import { Command } from 'commander';
@@ -32,7 +34,9 @@ import { loadMultiViewModel } from '../src/diffusion/multiview-model.js';
 import { loadTextToImageModel } from '../src/diffusion/text-to-image-model.js';
 import { rigCameras } from '../src/geometry/rig.js';
 import { completeTextToImageOptions } from '../src/pipeline/generation-options.js';
+import { promptVocabularyOf } from '../src/pipeline/prompt-reader.js';
 import { drawCondition } from '../src/pipeline/text-to-3d.js';
+import { understandPrompt } from '../src/text/understand-prompt.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, type EvalSample, type EvalSource } from './eval-sources.js';
@@ -115,6 +119,7 @@ interface Scores {
   color: number[];
   category: number[];
   f005: number[];
+  understood: number[];
 }
 
 async function main(): Promise<void> {
@@ -146,7 +151,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let captions = 0;
   const bySource: Record<string, unknown> = {};
-  const all: PerLanguage<Scores> = perLanguage(() => ({ color: [], category: [], f005: [] }));
+  const all: PerLanguage<Scores> = perLanguage(() => ({ color: [], category: [], f005: [], understood: [] }));
+  // What textTo3D checks a prompt against before drawing anything.
+  const prompts = promptVocabularyOf(t2i);
   const skipped: Record<string, string> = {};
   for (const source of sources) {
     const pool: Truth[] = [];
@@ -165,7 +172,7 @@ async function main(): Promise<void> {
       skipped[source] = err.message;
       continue;
     }
-    const scores: PerLanguage<Scores> = perLanguage(() => ({ color: [], category: [], f005: [] }));
+    const scores: PerLanguage<Scores> = perLanguage(() => ({ color: [], category: [], f005: [], understood: [] }));
     const objects = Math.min(o.count, pool.length);
     for (let i = 0; i < objects; i++) {
       const truth = pool[i];
@@ -178,8 +185,11 @@ async function main(): Promise<void> {
         const acc = scores[lang];
         const colorCounts = s.color !== undefined && trueColor === s.color;
         captions++;
+        const understood = understandPrompt(prompt, prompts).objects.length > 0;
+        acc.understood.push(understood ? 1 : 0);
         let drawn;
         try {
+          if (!understood) throw new KilnError('UNKNOWN_WORDS', `"${prompt}" names no object the model knows`);
           drawn = await drawCondition(t2i, prompt, m, { seed, ...sampling });
         } catch (err) {
           if (!(err instanceof KilnError)) throw err;
@@ -198,7 +208,7 @@ async function main(): Promise<void> {
       }
       if (!o.json && (i + 1) % 10 === 0) console.error(`eval:text ${source} ${i + 1}/${objects} objects, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
-    for (const lang of LANGUAGES) for (const k of ['color', 'category', 'f005'] as const) all[lang][k].push(...scores[lang][k]);
+    for (const lang of LANGUAGES) for (const k of ['color', 'category', 'f005', 'understood'] as const) all[lang][k].push(...scores[lang][k]);
     bySource[source] = summarise(scores, objects);
   }
   const summary = {
@@ -224,7 +234,7 @@ async function main(): Promise<void> {
   printTable(
     Object.entries(bySource).flatMap(([source, v]) => {
       const x = v as ReturnType<typeof summarise>;
-      return LANGUAGES.map((lang) => ({ source, captions: lang === 'en' ? 'English' : 'Chinese', objects: x.objects ?? 0, color_accuracy: x.colorAccuracy[lang], color_captions: x.colorCaptions[lang], category_top1: x.categoryTop1[lang], fscore_005_icp: x.fscore_005[lang] }));
+      return LANGUAGES.map((lang) => ({ source, captions: lang === 'en' ? 'English' : 'Chinese', objects: x.objects ?? 0, understood: x.understood[lang], color_accuracy: x.colorAccuracy[lang], color_captions: x.colorCaptions[lang], category_top1: x.categoryTop1[lang], fscore_005_icp: x.fscore_005[lang] }));
     }),
   );
   for (const [source, why] of Object.entries(skipped)) console.log(`${source}: skipped (${why})`);
@@ -237,6 +247,7 @@ function summarise(s: PerLanguage<Scores>, objects: number | undefined) {
     colorCaptions: { en: s.en.color.length, zh: s.zh.color.length },
     categoryTop1: { en: mean(s.en.category), zh: mean(s.zh.category) },
     fscore_005: { en: mean(s.en.f005), zh: mean(s.zh.f005) },
+    understood: { en: mean(s.en.understood), zh: mean(s.zh.understood) },
   };
 }
 
