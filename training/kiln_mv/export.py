@@ -34,6 +34,20 @@ def sha256(path):
     return h.hexdigest()
 
 
+def exportable(model):
+    """Readies a transformer for torch.onnx.export. Train mode keeps PyTorch off its fused attention
+    kernels, which the ONNX exporter cannot translate (the models have no dropout or batch
+    statistics, so the graph computes the same); a LayerNorm without affine parameters exports from
+    torch 1.13 with an empty scale input that the checker rejects, so it gets an identity affine."""
+    model.train()
+    for mod in model.modules():
+        if isinstance(mod, torch.nn.LayerNorm) and not mod.elementwise_affine:
+            mod.weight = torch.nn.Parameter(torch.ones(mod.normalized_shape))
+            mod.bias = torch.nn.Parameter(torch.zeros(mod.normalized_shape))
+            mod.elementwise_affine = True
+    return model
+
+
 def ship_log(log_paths, out):
     """Merges training logs (earlier chunks first) into the model folder as training-log.jsonl (each
     step's latest record: a resumed run repeats steps after its last checkpoint) and returns (the
@@ -99,16 +113,7 @@ def main():
         print(f"fp16 weights move the probe prediction by at most {fp16_error:.2e}")
         ema = rounded
     model.load_state_dict(ema)
-    # Train mode keeps PyTorch off its fused inference kernels for attention, which the ONNX exporter
-    # cannot translate; the model has no dropout or batch statistics, so the graph computes the same.
-    model.train()
-    # torch 1.13 exports a LayerNorm without affine parameters as an ONNX node with an empty scale
-    # input, which the checker rejects; an identity affine computes the same and exports cleanly.
-    for mod in model.modules():
-        if isinstance(mod, torch.nn.LayerNorm) and not mod.elementwise_affine:
-            mod.weight = torch.nn.Parameter(torch.ones(mod.normalized_shape))
-            mod.bias = torch.nn.Parameter(torch.zeros(mod.normalized_shape))
-            mod.elementwise_affine = True
+    exportable(model)
 
     os.makedirs(args.out, exist_ok=True)
     v, res, s, L, d = mc["views"], cfg["data"]["resolution"], mc["condition_size"], mc["text_len"], mc["width"]

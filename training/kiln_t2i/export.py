@@ -18,25 +18,11 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import CROP_MARGIN  # noqa: E402
-from kiln_mv.export import sha256, ship_log  # noqa: E402
+from kiln_mv.export import exportable, sha256, ship_log  # noqa: E402
 from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
 from kiln_mv.known_objects import write_known_objects  # noqa: E402
 from kiln_mv.data import source_specs  # noqa: E402
 from kiln_t2i.model import CHANNELS, TextToImageDiT  # noqa: E402
-
-
-def exportable(model):
-    """Train mode keeps PyTorch off its fused attention kernels, which the ONNX exporter cannot
-    translate (the model has no dropout or batch statistics, so the graph computes the same); a
-    LayerNorm without affine parameters exports from torch 1.13 with an empty scale input that the
-    checker rejects, so it gets an identity affine."""
-    model.train()
-    for mod in model.modules():
-        if isinstance(mod, torch.nn.LayerNorm) and not mod.elementwise_affine:
-            mod.weight = torch.nn.Parameter(torch.ones(mod.normalized_shape))
-            mod.bias = torch.nn.Parameter(torch.zeros(mod.normalized_shape))
-            mod.elementwise_affine = True
-    return model
 
 
 def main():
