@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { KilnError, describeError } from '../core/errors.js';
+import { KilnError } from '../core/errors.js';
 import type { RasterImage } from '../core/image.js';
 import { packageRoot } from '../core/package-root.js';
 import { throwIfAborted } from '../core/progress.js';
+import { ModelFileSchema, readModelFolder } from '../diffusion/model-manifest.js';
 import { createOnnxModel, float32Data, float32Tensor, type OnnxModel, type OnnxSessionOptions } from '../runtime/onnx.js';
 
 /**
@@ -16,7 +15,6 @@ import { createOnnxModel, float32Data, float32Tensor, type OnnxModel, type OnnxS
  * by `training/kiln_seg/export.py`); everything the runtime needs (input size, normalisation,
  * threshold) is read from the manifest.
  */
-const FileEntry = z.object({ path: z.string().min(1).refine((p) => !p.includes('..'), 'must stay inside the model folder'), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().positive() });
 const TensorSpec = z.object({ name: z.string().min(1), type: z.literal('float32'), shape: z.array(z.union([z.number().int().positive(), z.string()])) });
 const Rgb = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -25,7 +23,7 @@ export const SegmentationManifestSchema = z.object({
   name: z.string().min(1),
   description: z.string(),
   kind: z.literal('salient-segmentation'),
-  files: z.object({ network: FileEntry, credits: FileEntry.optional() }),
+  files: z.object({ network: ModelFileSchema, credits: ModelFileSchema.optional() }),
   io: z.object({ input: TensorSpec, output: TensorSpec }),
   /** The working resolution (longer side), the multiple both sides must be, and the normalisation x = (v · scale − mean) / std. */
   input: z
@@ -74,34 +72,7 @@ export interface SegmentationNetwork {
  * the folder and the problem (`NOT_FOUND` for a missing file, `INVALID_INPUT` otherwise).
  */
 export async function loadSegmentationManifest(dir: string): Promise<SegmentationManifest> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT';
-    throw new KilnError(code, `loadSegmentationManifest: cannot read ${join(dir, 'manifest.json')} (${describeError(err)})`, { cause: err });
-  }
-  const parsed = SegmentationManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new KilnError('INVALID_INPUT', `loadSegmentationManifest: ${dir}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
-  }
-  const m = parsed.data;
-  for (const [role, file] of Object.entries(m.files)) {
-    if (!file) continue;
-    const path = join(dir, file.path);
-    let size: number;
-    try {
-      size = (await stat(path)).size;
-    } catch {
-      throw new KilnError('NOT_FOUND', `loadSegmentationManifest: ${role} file ${path} is missing`);
-    }
-    if (size !== file.bytes) throw new KilnError('INVALID_INPUT', `loadSegmentationManifest: ${path} has ${size} bytes, the manifest says ${file.bytes}`);
-    if (createHash('sha256').update(await readFile(path)).digest('hex') !== file.sha256) {
-      throw new KilnError('INVALID_INPUT', `loadSegmentationManifest: ${path} does not match its sha256 in the manifest (corrupt or replaced file)`);
-    }
-  }
-  return m;
+  return readModelFolder(dir, SegmentationManifestSchema, 'loadSegmentationManifest', { verify: true });
 }
 
 /** The network's input size for a photo: longer side `size`, the other in proportion, both multiples of `multiple`. */
