@@ -13,7 +13,13 @@ import type { LoadedBackground } from './segmentation-backgrounds.js';
  * the network knows those too), with procedural clutter: other rendered objects as distractors
  * (mostly behind, smaller, often cut by the frame; sometimes in front, hiding part of the target,
  * which the mask then leaves out), contact shadows, background defocus, colour casts, blur,
- * sensor noise and JPEG artefacts. Everything is drawn from one seeded stream per composite, so a
+ * sensor noise and JPEG artefacts.
+ *
+ * Objects often wear a photograph instead of their own material (a crop of one of the split's
+ * pictures, shaded by the render's own light), and lights range from flat to hard with deep shade:
+ * a network that saw only rendered materials learns that "flat, evenly lit colour" means object,
+ * and on real photos it then finds a pot's label and misses the leaves, or keeps an orange's lit
+ * half. With photographic surfaces on both sides of the edge, only shape and context tell them apart. Everything is drawn from one seeded stream per composite, so a
  * composite is the same bytes whenever it is made.
  */
 export interface CompositeObject {
@@ -38,9 +44,9 @@ export interface CompositeSpec {
 
 /** What was drawn for one composite (the record in a shard's index). */
 export interface CompositeRecord {
-  target: { id: string; size: number; centre: [number, number]; yaw: number; elevation: number; fov: number; shadow: boolean };
+  target: { id: string; size: number; centre: [number, number]; yaw: number; elevation: number; fov: number; shadow: boolean; surface: SpriteSurface };
   background: { kind: 'photo'; path: string; crop: [number, number, number]; flip: boolean; defocus: number } | { kind: 'plain' | 'gradient'; colours: number[][] };
-  distractors: Array<{ id: string; size: number; centre: [number, number]; front: boolean }>;
+  distractors: Array<{ id: string; size: number; centre: [number, number]; front: boolean; surface: SpriteSurface }>;
   cast: [number, number, number];
   blur: number;
   noise: number;
@@ -73,6 +79,11 @@ export const COMPOSITE_RANGES = Object.freeze({
   elevation: [-10, 50] as const,
   fov: [22, 55] as const,
   contactShadow: 0.65,
+  /** Chance an object (target or distractor) wears a photograph rather than its own material. */
+  photoSurface: 0.45,
+  /** Light: ambient share, and the key light's strength (low ambient + strong key = hard light, deep shade). */
+  ambient: [0.04, 0.5] as const,
+  keyLight: [0.35, 1.1] as const,
   defocus: 0.35,
   cast: 0.6,
   blur: 0.2,
@@ -80,10 +91,8 @@ export const COMPOSITE_RANGES = Object.freeze({
   jpeg: 0.5,
 });
 
-const SRGB_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => {
-  const c = i / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-});
+const SRGB_DECODE = (s: number) => (s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4);
+const SRGB_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => SRGB_DECODE(i / 255));
 
 /** Random lighting: a key light from a random side above, a fill, and ambient. */
 function randomLighting(rng: Rng): Lighting {
@@ -91,9 +100,9 @@ function randomLighting(rng: Rng): Lighting {
   const el = rng.range(20, 80) * (Math.PI / 180);
   const key: Vec3 = normalize([Math.sin(az) * Math.cos(el), Math.sin(el), Math.cos(az) * Math.cos(el)]);
   return {
-    ambient: rng.range(0.2, 0.5),
+    ambient: rng.range(COMPOSITE_RANGES.ambient[0], COMPOSITE_RANGES.ambient[1]),
     lights: [
-      { direction: key, intensity: rng.range(0.35, 0.85) },
+      { direction: key, intensity: rng.range(COMPOSITE_RANGES.keyLight[0], COMPOSITE_RANGES.keyLight[1]) },
       { direction: normalize([-key[0], rng.range(-0.2, 0.6), -key[2]]), intensity: rng.range(0.05, 0.35) },
     ],
   };
@@ -107,6 +116,9 @@ function sphereRadius(mesh: Mesh): number {
   return Math.sqrt(r2) || 0.5;
 }
 
+/** What an object's surface shows: its own material, or a crop of a photograph (`[x0, y0, side]` of `path`). */
+export type SpriteSurface = { kind: 'own' } | { kind: 'photo'; path: string; crop: [number, number, number] };
+
 /** A rendered object: premultiplied linear RGB and alpha on a square canvas, the object at its centre. */
 interface Sprite {
   size: number;
@@ -115,32 +127,54 @@ interface Sprite {
   yaw: number;
   elevation: number;
   fov: number;
+  surface: SpriteSurface;
 }
+
+const luminance = (r: number, g: number, b: number) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
 
 /**
  * Renders an object so that its bounding sphere spans `fraction` of a `canvas`-pixel square: the
  * camera's distance follows from the field of view (wide lenses stand close, with their perspective).
  */
-function renderSprite(object: CompositeObject, canvas: number, fraction: number, rng: Rng, lighting: Lighting): Sprite {
+function renderSprite(object: CompositeObject, canvas: number, fraction: number, rng: Rng, lighting: Lighting, photos: readonly LoadedBackground[]): Sprite {
   const yaw = Math.round(rng.range(0, 360) * 100) / 100;
   const elevation = Math.round(rng.range(COMPOSITE_RANGES.elevation[0], COMPOSITE_RANGES.elevation[1]) * 100) / 100;
   const fov = Math.round(rng.range(COMPOSITE_RANGES.fov[0], COMPOSITE_RANGES.fov[1]) * 100) / 100;
   const mesh = transformMesh(object.mesh, fromRotationY((yaw * Math.PI) / 180));
   const r = sphereRadius(mesh);
   const distance = r / Math.sin(Math.atan(fraction * Math.tan((fov * Math.PI) / 360)));
-  const { color } = renderMesh(mesh, orbitCamera({ azimuth: 0, elevation, distance, fov }, canvas, canvas), { supersample: 2, lighting });
+  const camera = orbitCamera({ azimuth: 0, elevation, distance, fov }, canvas, canvas);
+  const { color } = renderMesh(mesh, camera, { supersample: 2, lighting });
   const n = canvas * canvas;
   const rgb = new Float32Array(n * 3), alpha = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const a = color.data[i * 4 + 3];
     alpha[i] = a;
     if (a <= 0) continue;
-    for (let c = 0; c < 3; c++) {
-      const s = color.data[i * 4 + c];
-      rgb[i * 3 + c] = (s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4) * a;
-    }
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = SRGB_DECODE(color.data[i * 4 + c]) * a;
   }
-  return { size: canvas, rgb, alpha, yaw, elevation, fov };
+  let surface: SpriteSurface = { kind: 'own' };
+  if (photos.length && rng.uniform() < COMPOSITE_RANGES.photoSurface) {
+    // The photograph replaces the material; the light stays: each pixel keeps the render's shading
+    // (lit ÷ unlit luminance), so the surface still turns from the light as the object's shape does.
+    const pic = rng.pick(photos);
+    const short = Math.min(pic.width, pic.height);
+    const side = Math.round(short * rng.range(0.15, 0.6));
+    const x0 = Math.floor(rng.range(0, pic.width - side + 1)), y0 = Math.floor(rng.range(0, pic.height - side + 1));
+    const texture = new Float32Array(n * 3);
+    cropPhoto(pic, x0, y0, side, canvas, false, texture);
+    const flat = renderMesh(mesh, camera, { supersample: 2, shading: 'unlit' }).color;
+    for (let i = 0; i < n; i++) {
+      const a = alpha[i];
+      if (a <= 0) continue;
+      const lit = luminance(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]) / a;
+      const base = luminance(SRGB_DECODE(flat.data[i * 4]), SRGB_DECODE(flat.data[i * 4 + 1]), SRGB_DECODE(flat.data[i * 4 + 2]));
+      const shading = Math.min(2, lit / Math.max(base, 1e-3));
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.min(1, texture[i * 3 + c] * shading) * a;
+    }
+    surface = { kind: 'photo', path: pic.picture.path, crop: [x0, y0, side] };
+  }
+  return { size: canvas, rgb, alpha, yaw, elevation, fov, surface };
 }
 
 /** The alpha bounding box of a sprite, `[x0, y0, x1, y1)` (empty sprite: undefined). */
@@ -352,7 +386,7 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
   // The target: a random size, then a position that keeps it in the frame (or, sometimes, cut by it).
   const lighting = randomLighting(rng);
   const size = rng.range(A.targetSize[0], A.targetSize[1]);
-  const targetSprite = renderSprite(spec.target, R, size, rng, lighting);
+  const targetSprite = renderSprite(spec.target, R, size, rng, lighting, spec.backgrounds);
   const tbox = spriteBox(targetSprite) ?? [R / 2 - 1, R / 2 - 1, R / 2 + 1, R / 2 + 1];
   const tw = tbox[2] - tbox[0], th = tbox[3] - tbox[1];
   const cut = rng.uniform() < A.targetCut;
@@ -374,7 +408,7 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
   for (let d = 0; d < count; d++) {
     const object = rng.pick(spec.distractors);
     const ds = Math.min(rng.range(A.distractorSize[0], A.distractorSize[1]), size * A.distractorRelative);
-    const sprite = renderSprite(object, R, ds, rng, rng.uniform() < 0.7 ? lighting : randomLighting(rng));
+    const sprite = renderSprite(object, R, ds, rng, rng.uniform() < 0.7 ? lighting : randomLighting(rng), spec.backgrounds);
     const box = spriteBox(sprite);
     if (!box) continue;
     // Away from the target's middle, so that which object is the subject stays unambiguous.
@@ -396,7 +430,7 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
       if (kept < 0.6 * all) inFront = false;
     }
     (inFront ? front : behind).push(placed);
-    distractors.push({ id: object.id, size: Math.round(ds * 1000) / 1000, centre: [Math.round(cx), Math.round(cy)], front: inFront });
+    distractors.push({ id: object.id, size: Math.round(ds * 1000) / 1000, centre: [Math.round(cx), Math.round(cy)], front: inFront, surface: sprite.surface });
   }
 
   // Contact shadows darken the background under each object standing on it.
@@ -459,7 +493,7 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
     image,
     mask,
     record: {
-      target: { id: spec.target.id, size: Math.round(size * 1000) / 1000, centre: [Math.round(tcx), Math.round(tcy)], yaw: targetSprite.yaw, elevation: targetSprite.elevation, fov: targetSprite.fov, shadow },
+      target: { id: spec.target.id, size: Math.round(size * 1000) / 1000, centre: [Math.round(tcx), Math.round(tcy)], yaw: targetSprite.yaw, elevation: targetSprite.elevation, fov: targetSprite.fov, shadow, surface: targetSprite.surface },
       background,
       distractors,
       cast: cast.map((c) => Math.round(c * 1000) / 1000) as [number, number, number],

@@ -234,7 +234,9 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
       if (s.credit) credits.set(s.credit.key, s.credit);
       (s.object.id.startsWith('sh3d:') ? ids.sh3d : ids.procedural).add(s.object.id);
     }
+    // Behind the object or on a surface, a picture shown is a picture used (and credited).
     if (c.record.background.kind === 'photo') usedPictures.add(c.record.background.path);
+    for (const surface of [c.record.target.surface, ...c.record.distractors.map((d) => d.surface)]) if (surface.kind === 'photo') usedPictures.add(surface.path);
     pending.push({ image: c.image, mask: c.mask, record: { index: i, ...c.record } });
     if (pending.length >= o.shardSize) {
       await flush(shardFirst);

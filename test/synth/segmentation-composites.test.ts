@@ -60,7 +60,7 @@ describe('segmentation composites', () => {
 
   test('masks cover the target and nothing else; images vary over backgrounds, clutter and degradations', async () => {
     const kinds = new Set<string>();
-    let jpeg = 0, distractors = 0, front = 0;
+    let jpeg = 0, distractors = 0, front = 0, photoSurfaces = 0;
     for (let i = 0; i < 16; i++) {
       const c = await makeComposite({ ...spec, seed: compositeSeed(2, 'train', i) });
       expect(c.image.length).toBe(64 * 64 * 3);
@@ -78,7 +78,11 @@ describe('segmentation composites', () => {
       if (c.record.jpeg !== null) jpeg++;
       distractors += c.record.distractors.length;
       front += c.record.distractors.filter((d) => d.front).length;
+      if (c.record.target.surface.kind === 'photo') photoSurfaces++;
     }
+    // Some targets wear a photograph (not only rendered materials), some their own.
+    expect(photoSurfaces).toBeGreaterThan(0);
+    expect(photoSurfaces).toBeLessThan(16);
     expect(kinds.has('photo')).toBe(true);
     expect(jpeg).toBeGreaterThan(0);
     expect(distractors).toBeGreaterThan(0);
