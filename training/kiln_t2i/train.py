@@ -240,6 +240,8 @@ def main():
     if recent:
         log_losses(step, gn, lr)  # the steps since the last record, so a short invocation is measured too
     checkpoint()
+    if not os.path.exists(os.path.join(args.out, "samples", f"step-{step:06d}.png")):
+        validate(ema, val_sources, mc, tc, weights, step, log, args.out)  # where this invocation stops
     print(f"stopped at step {step}", flush=True)
 
 
