@@ -1,7 +1,8 @@
 /**
  * Preprocessing benchmark: cuts out every photo in the shared benchmarks' images/ folder as
  * `kiln image` would, and again with a box where one is drawn (below), and reports for each: the
- * matte (`alpha`, `border`: the border-colour model, `box`: the graph cut in the box), IoU against
+ * matte (`alpha`, `border`: the border-colour model, `box`: the graph cut in the box, `network`: the
+ * segmentation network's, when one is installed, as `kiln image` would use it), IoU against
  * the photo's `*_matte` file where it has one, the confidence check's refusal (its reasons, or
  * null) and the time. A refused cut is still made (forced), so its IoU and picture show why.
  *
@@ -18,7 +19,9 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { createImage, readImage, writeImage, type RasterImage } from '../src/core/image.js';
 import { describeError } from '../src/core/errors.js';
-import { PREPROCESS_DEFAULTS, preprocessImage } from '../src/preprocess/preprocess-image.js';
+import { PREPROCESS_DEFAULTS, predictInBox, preprocessPhoto } from '../src/preprocess/preprocess-image.js';
+import { networkCut } from '../src/preprocess/network-cut.js';
+import { installedSegmentationNetwork } from '../src/preprocess/segment-network.js';
 import { removeBackground } from '../src/preprocess/remove-background.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
@@ -105,6 +108,20 @@ function overCheckerboard(image: RasterImage, square = 12): RasterImage {
 
 const SHEET_SIZE = 240;
 
+/** The cut `preprocessPhoto` made (by `matte`), again at the photo's resolution. */
+async function fullResolutionCut(image: RasterImage, matte: string, box: PixelBox | undefined, segmenter: Awaited<ReturnType<typeof installedSegmentationNetwork>>): Promise<RasterImage> {
+  if (matte === 'network' && segmenter) return networkCut(image, await segmenter.predict(image)).image;
+  if (matte === 'box' && box && segmenter) {
+    const s = await predictInBox(segmenter, image, { x: box.x / image.width, y: box.y / image.height, width: box.width / image.width, height: box.height / image.height });
+    try {
+      return grabCut(image, box, { prior: { prob: s.prob, width: s.width, height: s.height, region: s.region } }).image;
+    } catch {
+      return grabCut(image, box).image; // as preprocessImage does when the network sees nothing in the box
+    }
+  }
+  return box ? grabCut(image, box).image : removeBackground(image).image;
+}
+
 async function main(): Promise<void> {
   const cli = new Command('bench-preprocess')
     .option('--out <dir>', 'where the cut-outs go', 'out/preprocess')
@@ -117,6 +134,8 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   const rows: Row[] = [];
   const cells: SheetCell[] = [];
+  // The network `kiln image` uses, when one is installed: the bench measures what a user gets.
+  const segmenter = await installedSegmentationNetwork();
   for (const path of photosUnder(images)) {
     const file = relative(images, path).split('\\').join('/');
     const image = await readImage(path, { maxSide: PREPROCESS_DEFAULTS.maxSide });
@@ -127,11 +146,12 @@ async function main(): Promise<void> {
       const pixelBox: PixelBox | undefined = b && { x: b[0], y: b[1], width: b[2], height: b[3] };
       const t = performance.now();
       // Forced: a refused cut is still made, so that its IoU and its picture show what was refused.
-      const p = preprocessImage(image, { size: 256, force: true, box: pixelBox && { x: pixelBox.x / image.width, y: pixelBox.y / image.height, width: pixelBox.width / image.width, height: pixelBox.height / image.height } });
+      const relativeBox = pixelBox && { x: pixelBox.x / image.width, y: pixelBox.y / image.height, width: pixelBox.width / image.width, height: pixelBox.height / image.height };
+      const p = await preprocessPhoto(image, { size: 256, force: true, box: relativeBox, segmenter });
       const ms = Math.round(performance.now() - t);
       const method = p.cut?.method ?? 'alpha';
       // The same cut at full resolution, to compare with the ground-truth matte pixel for pixel.
-      const iou = matte && p.cut ? matteIoU(pixelBox ? grabCut(image, pixelBox).image : removeBackground(image).image, matte) : null;
+      const iou = matte && p.cut ? matteIoU(await fullResolutionCut(image, method, pixelBox, segmenter), matte) : null;
       const refused = p.cut?.doubts.length ? p.cut.doubts.join('; ') : null;
       rows.push({ file, box: b ?? null, matte: method, iou: iou === null ? null : Math.round(iou * 1000) / 1000, refused, ms, coverage: Math.round(p.coverage * 1000) / 1000, measures: p.cut && { separation: p.cut.separation, ...p.cut.shape, clutter: p.cut.clutter, leftOut: p.cut.leftOut, unsettled: p.cut.unsettled } });
       await writeImage(p.condition, join(opts.out, `${file.replace(/\//g, '_').replace(extname(file), '')}${b ? '_box' : ''}.png`));
@@ -164,6 +184,7 @@ async function main(): Promise<void> {
     }
   }
   note(`\nresults: ${writeResults('preprocess', [...rows, ...synthetic])}; cut-outs in ${opts.out}`);
+  await segmenter?.dispose();
 }
 
 main().catch((err) => {
