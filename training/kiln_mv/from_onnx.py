@@ -1,6 +1,9 @@
 """Rebuilds a weights-only checkpoint from an exported model folder (its ONNX files and manifest).
 
-  /usr/bin/python3 -m kiln_mv.from_onnx ../assets/models/kiln-mv-cpu runs/from-shipped.pt
+  /usr/bin/python3 -m kiln_mv.from_onnx ../assets/models/kiln-mv-cpu-2 runs/from-shipped.pt
+
+`train.py --init-from` also takes a model folder and calls this itself: the shipped model is the
+resume point between training chunks (its fp16 ONNX weights are the EMA a chunk ends with).
 
 The exporter keeps PyTorch's parameter names (no constant folding), so every initializer maps back
 to a state-dict entry; the LayerNorms the exporter gave an identity affine are dropped again. The
@@ -19,11 +22,12 @@ from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.model import MultiViewDiT  # noqa: E402
+from kiln_mv.onnx_fp16 import FP16_SUFFIX  # noqa: E402
 
 
 def onnx_weights(path, prefix):
     graph = onnx.load(path).graph
-    return {f"{prefix}.{t.name}": torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
+    return {f"{prefix}.{t.name.removesuffix(FP16_SUFFIX)}": torch.from_numpy(numpy_helper.to_array(t).copy()) for t in graph.initializer}
 
 
 def probe_inputs(mc, res):
@@ -40,20 +44,18 @@ def probe_inputs(mc, res):
     return x, t, image, mask, tokens
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model_dir")
-    ap.add_argument("out")
-    args = ap.parse_args()
-    manifest = json.load(open(os.path.join(args.model_dir, "manifest.json")))
+def weights_from_model_folder(model_dir):
+    """The model's weights (as both model and EMA: the export holds the EMA), step and training config,
+    rebuilt from the folder's ONNX files and checked against its manifest's probe."""
+    manifest = json.load(open(os.path.join(model_dir, "manifest.json")))
     cfg = manifest["training"]["config"]
     mc = cfg["model"]
-    vocab = json.load(open(os.path.join(args.model_dir, "vocab.json")))
+    vocab = json.load(open(os.path.join(model_dir, "vocab.json")))
     mc["vocab_size"] = len(vocab["tokens"])
     model = MultiViewDiT(mc)
     state = model.state_dict()
-    weights = {**onnx_weights(os.path.join(args.model_dir, "encoder.onnx"), "cond"),
-               **onnx_weights(os.path.join(args.model_dir, "denoiser.onnx"), "denoiser")}
+    weights = {**onnx_weights(os.path.join(model_dir, "encoder.onnx"), "cond"),
+               **onnx_weights(os.path.join(model_dir, "denoiser.onnx"), "denoiser")}
     loaded = {}
     for name, value in weights.items():
         if name in state:
@@ -73,8 +75,17 @@ def main():
     if err > 1e-3 or abs(float(x0.mean()) - probe["x0_mean"]) > 1e-4:
         raise SystemExit(f"the rebuilt model does not reproduce the manifest's probe (max error {err:.2e})")
     sd = model.state_dict()
-    torch.save({"model": sd, "ema": sd, "step": manifest["training"]["steps"], "config": cfg}, args.out)
-    print(f"wrote {args.out}: step {manifest['training']['steps']}, {len(loaded)} tensors, probe error {err:.1e}")
+    print(f"rebuilt {model_dir}: step {manifest['training']['steps']}, {len(loaded)} tensors, probe error {err:.1e}", flush=True)
+    return {"model": sd, "ema": sd, "step": manifest["training"]["steps"], "config": cfg}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model_dir")
+    ap.add_argument("out")
+    args = ap.parse_args()
+    torch.save(weights_from_model_folder(args.model_dir), args.out)
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ bits), which the export measures against the fp32 graph on the probe before keep
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+# Appended to the name of an initializer stored in half precision (from_onnx strips it again).
+FP16_SUFFIX = "__fp16"
+
 
 def store_weights_fp16(path, min_elements=16):
     model = onnx.load(path)
@@ -18,7 +21,7 @@ def store_weights_fp16(path, min_elements=16):
             kept.append(init)
             continue
         value = numpy_helper.to_array(init).astype("float16")
-        half = numpy_helper.from_array(value, init.name + "__fp16")
+        half = numpy_helper.from_array(value, init.name + FP16_SUFFIX)
         kept.append(half)
         casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT, name=init.name + "__cast"))
     del graph.initializer[:]

@@ -18,6 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import load_sources  # noqa: E402
+from kiln_mv.from_onnx import weights_from_model_folder  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
 
 
@@ -182,7 +183,7 @@ def main():
     ap.add_argument("--anneal", action="store_true", help="cosine-decay the learning rate to 5 %% of the config's over this invocation's "
                     "time limit (the end of a chunk; the next chunk warms up again, as in SGDR)")
     ap.add_argument("--validate-only", action="store_true", help="validate the run's checkpoint (appending to its log) and stop")
-    ap.add_argument("--init-from", default=None, help="warm start: weights (model and EMA) of another checkpoint, full or "
+    ap.add_argument("--init-from", default=None, help="warm start: weights (model and EMA) of a model folder (rebuilt from its ONNX files) or of a checkpoint, full or "
                     "weights-only; the optimiser starts afresh with a warm-up of train.resume_warmup steps; see grow_state")
     args = ap.parse_args()
     cfg = json.load(open(args.config))
@@ -233,7 +234,8 @@ def main():
         warm_from = ck.get("warm_from", 0)
         print(f"resumed at step {step}", flush=True)
     elif args.init_from:
-        ck = torch.load(args.init_from)
+        # A model folder (the shipped model: its ONNX weights, rebuilt) or a checkpoint file.
+        ck = weights_from_model_folder(args.init_from) if os.path.isdir(args.init_from) else torch.load(args.init_from)
         for net, key in ((model, "model"), (ema, "ema")):
             net.load_state_dict(grow_state(net.state_dict(), ck[key]))
         step = ck["step"]
