@@ -26,7 +26,7 @@ import { renderMesh } from '../src/render/render-mesh.js';
 import { alignReferenceView } from '../src/texture/reference-view.js';
 import { printTable, writeResults } from './harness.js';
 
-const STAGES = ['preprocess', 'diffusion', 'reconstruct', 'unwrap', 'align', 'texture', 'export', 'preview'] as const;
+const STAGES = ['text-to-image', 'preprocess', 'diffusion', 'reconstruct', 'unwrap', 'align', 'texture', 'export', 'preview'] as const;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -88,8 +88,10 @@ async function main(): Promise<void> {
         } catch (err) {
           // A refused caption is part of what the sheet shows: its row stays blank with the reason.
           if (!(err instanceof KilnError)) throw err;
-          cells.push({ picture: await enlarge(blank(), CELL), lines: [...label, { text: `refused: ${err.message}`, color: '#b00', wrap: 1 }] });
-          for (let f = 0; f < o.frames; f++) cells.push({ picture: await enlarge(blank(), CELL), lines: [] });
+          const reason = err.code === 'UNKNOWN_WORDS' ? 'names no object the model knows' : err.message;
+          cells.push({ picture: await enlarge(blank(), CELL), lines: label });
+          cells.push({ picture: await enlarge(blank(), CELL), lines: [{ text: `refused: ${reason}`, color: '#b00', wrap: 3 }] });
+          for (let f = 1; f < o.frames; f++) cells.push({ picture: await enlarge(blank(), CELL), lines: [] });
           continue;
         }
         row.forEach((picture, k) => cells.push({ picture, lines: k === 0 ? label : k === 1 ? [{ text: 'turntable →', color: '#777' }] : [] }));
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  await writeFile(o.out, await composeContactSheet(cells, 1 + o.frames, CELL, 48));
+  await writeFile(o.out, await composeContactSheet(cells, 1 + o.frames, CELL, 64));
   console.log(`wrote ${o.out} (${cells.length / (1 + o.frames)} captions)`);
   await mv.dispose();
   await t2i.dispose();

@@ -28,11 +28,13 @@ export function promptVocabularyOf(model: { tokenizer: Tokenizer; catalogue: rea
  * prompt is checked in milliseconds.
  */
 export async function loadPromptReader(modelDir: string = defaultModelDir(), textToImageModelDir?: string): Promise<PromptReader> {
+  // The multi-view model makes the views whichever model reads the prompt, so a missing one is
+  // refused here too, not only once a generation starts.
+  const manifest = await loadModelManifest(modelDir, { verify: false });
   const t2i = await textToImageManifestIfPresent(textToImageModelDir);
   if (t2i) {
     const dir = textToImageModelDir ?? defaultTextToImageModelDir();
     return { model: t2i.name, kind: 'text-to-image', vocabulary: promptVocabulary(await loadModelTokenizer(dir, t2i), await loadModelCatalogue(dir, t2i)) };
   }
-  const manifest = await loadModelManifest(modelDir, { verify: false });
   return { model: manifest.name, kind: 'multiview-diffusion', vocabulary: promptVocabulary(await loadModelTokenizer(modelDir, manifest), await loadModelCatalogue(modelDir, manifest)) };
 }

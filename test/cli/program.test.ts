@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { DEFAULT_MODEL_NAME } from '../../src/diffusion/model-manifest.js';
+import { DEFAULT_MODEL_NAME, TEXT_TO_IMAGE_MODEL_NAME, defaultTextToImageModelDir } from '../../src/diffusion/model-manifest.js';
 import { box } from '../../src/geometry/primitives.js';
 import { REPO_ROOT, tempDir } from '../helpers/paths.js';
 
@@ -31,10 +31,12 @@ describe('kiln CLI', () => {
   test('objects lists what a text prompt may name, as a table and as JSON; a missing model folder is one line', () => {
     const r = kiln('objects');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^${DEFAULT_MODEL_NAME} knows \\d+ objects; a prompt must name one of them`));
+    // The prompt is read by the model that reads it: the text → image model when one is installed.
+    const reader = existsSync(join(defaultTextToImageModelDir(), 'manifest.json')) ? TEXT_TO_IMAGE_MODEL_NAME : DEFAULT_MODEL_NAME;
+    expect(r.stdout).toMatch(new RegExp(`^${reader} knows \\d+ objects; a prompt must name one of them`));
     expect(r.stdout).toMatch(/^  chair\s+椅子  \(furniture\)$/m);
     const j = JSON.parse(kiln('objects', '--json').stdout);
-    expect(j.model).toBe(DEFAULT_MODEL_NAME);
+    expect(j.model).toBe(reader);
     expect(j.objects).toEqual(expect.arrayContaining([{ name: 'cup', en: 'cup', zh: '杯子', group: 'vessels' }]));
     expect(j.objects.length).toBe(r.stdout.trim().split('\n').length - 2);
     const missing = kiln('objects', '--model', join(tempDir(), 'nowhere'));
