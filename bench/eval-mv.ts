@@ -29,7 +29,7 @@ import type { GuidanceSchedule } from '../src/diffusion/guidance.js';
 import { compareViews } from '../src/metrics/view-metrics.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
 import type { CalibratedView } from '../src/geometry/calibrated-view.js';
-import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, type EvalSample, type EvalSource } from './eval-sources.js';
+import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, trainingDataSeed, type EvalSample, type EvalSource } from './eval-sources.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
 import type { Split } from '../src/synth/splits.js';
 import { mirroredPair } from '../src/geometry/mirrored-pair.js';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const ablationCount = o.ablation ?? (real ? 0 : 24);
   const model = await loadMultiViewModel(o.model);
   const m = model.manifest;
-  const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
+  const dataSeed = trainingDataSeed(m);
   const r = m.resolution;
   const cameras = rigCameras(m.rig, r);
   const allPresets: Record<string, Partial<GuidanceSchedule>> = {

@@ -19,6 +19,11 @@ import type { Split } from '../src/synth/splits.js';
 import { synthesizeSample } from '../src/synth/synthesize-sample.js';
 
 export const EVAL_SOURCES = ['procedural', 'sh3d'] as const;
+
+/** The corpus data seed a model was trained with (its manifest's `training.dataSeed`; 1 when unrecorded): test objects come from it. */
+export function trainingDataSeed(manifest: { training: unknown }): number {
+  return Number((manifest.training as { dataSeed?: number }).dataSeed ?? 1);
+}
 export type EvalSource = (typeof EVAL_SOURCES)[number];
 
 /** Condition elevation of catalogue objects: a product photo's usual low three-quarter view. */

@@ -39,7 +39,7 @@ import { drawCondition } from '../src/pipeline/text-to-3d.js';
 import { understandPrompt } from '../src/text/understand-prompt.js';
 import { cropToObject } from '../src/preprocess/crop-to-object.js';
 import { dominantPaletteColor } from '../src/synth/dominant-color.js';
-import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, type EvalSample, type EvalSource } from './eval-sources.js';
+import { EVAL_SOURCES, evalSamples, sampleCalibratedViews, trainingDataSeed, type EvalSample, type EvalSource } from './eval-sources.js';
 import { printTable, writeResults } from './harness.js';
 import { shapeScore } from './shape-score.js';
 
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const cam = t2i.manifest.view.camera;
   const rigIndex = cam ? m.rig.views.findIndex((v) => v.azimuth === cam.azimuth && v.elevation === cam.elevation && v.distance === cam.distance && v.fov === cam.fov) : -1;
   const sampling = completeTextToImageOptions(undefined, t2i.manifest);
-  const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
+  const dataSeed = trainingDataSeed(m);
   const t0 = performance.now();
   let captions = 0;
   const bySource: Record<string, unknown> = {};

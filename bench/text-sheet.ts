@@ -12,17 +12,14 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { KilnError, describeError } from '../src/core/errors.js';
-import { readImage, toUint8, type RasterImage } from '../src/core/image.js';
-import { orbitCamera } from '../src/geometry/camera.js';
-import { computeVertexNormals } from '../src/geometry/mesh.js';
-import { normalizeMesh } from '../src/geometry/normalize.js';
+import { createImage, readImage, toUint8, type RasterImage } from '../src/core/image.js';
 import { defaultModelDir, defaultTextToImageModelDir } from '../src/diffusion/model-manifest.js';
 import { loadMultiViewModel } from '../src/diffusion/multiview-model.js';
 import { loadTextToImageModel } from '../src/diffusion/text-to-image-model.js';
 import { textTo3D } from '../src/pipeline/text-to-3d.js';
-import { renderMesh } from '../src/render/render-mesh.js';
+import { turntableFrames } from '../src/render/turntable-gif.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
-import { EVAL_SOURCES, evalSamples, type EvalSample } from './eval-sources.js';
+import { EVAL_SOURCES, evalSamples, trainingDataSeed, type EvalSample } from './eval-sources.js';
 
 const CELL = 128;
 
@@ -38,7 +35,7 @@ async function enlarge(image: RasterImage, size: number): Promise<RasterImage> {
 /** The first `count` test objects of a source, one per category. */
 async function distinctObjects(source: (typeof EVAL_SOURCES)[number], count: number, mv: Awaited<ReturnType<typeof loadMultiViewModel>>): Promise<EvalSample[]> {
   const m = mv.manifest;
-  const dataSeed = Number((m.training as { dataSeed?: number }).dataSeed ?? 1);
+  const dataSeed = trainingDataSeed(m);
   const chosen: EvalSample[] = [];
   for await (const s of evalSamples({ source, split: 'test', dataSeed, resolution: m.resolution, rig: m.rig })) {
     if (!chosen.some((c) => c.category === s.category)) chosen.push(s);
@@ -78,20 +75,15 @@ async function main(): Promise<void> {
         let row: RasterImage[];
         try {
           const result = await textTo3D(mv, prompt, { seed: o.seed, textToImageModel: t2i });
-          const mesh = normalizeMesh(result.mesh);
-          mesh.normals ??= computeVertexNormals(mesh);
-          row = [await enlarge(result.drawnCondition!, CELL)];
-          for (let f = 0; f < o.frames; f++) {
-            const camera = orbitCamera({ azimuth: (360 * f) / o.frames, elevation: 15, distance: 2.6, fov: 30 }, CELL, CELL);
-            row.push(renderMesh(mesh, camera, { supersample: 2, background: [1, 1, 1, 1] }).color);
-          }
+          row = [await enlarge(result.drawnCondition!, CELL), ...turntableFrames(result.mesh, { size: CELL, frames: o.frames })];
         } catch (err) {
           // A refused caption is part of what the sheet shows: its row stays blank with the reason.
           if (!(err instanceof KilnError)) throw err;
           const reason = err.code === 'UNKNOWN_WORDS' ? 'names no object the model knows' : err.message;
-          cells.push({ picture: await enlarge(blank(), CELL), lines: label });
-          cells.push({ picture: await enlarge(blank(), CELL), lines: [{ text: `refused: ${reason}`, color: '#b00', wrap: 3 }] });
-          for (let f = 1; f < o.frames; f++) cells.push({ picture: await enlarge(blank(), CELL), lines: [] });
+          const blank = createImage(CELL, CELL, 4); // transparent: white on the sheet
+          cells.push({ picture: blank, lines: label });
+          cells.push({ picture: blank, lines: [{ text: `refused: ${reason}`, color: '#b00', wrap: 3 }] });
+          for (let f = 1; f < o.frames; f++) cells.push({ picture: blank, lines: [] });
           continue;
         }
         row.forEach((picture, k) => cells.push({ picture, lines: k === 0 ? label : k === 1 ? [{ text: 'turntable →', color: '#777' }] : [] }));
@@ -103,10 +95,6 @@ async function main(): Promise<void> {
   console.log(`wrote ${o.out} (${cells.length / (1 + o.frames)} captions)`);
   await mv.dispose();
   await t2i.dispose();
-}
-
-function blank(): RasterImage {
-  return { width: 1, height: 1, channels: 4, data: new Float32Array([1, 1, 1, 0]) };
 }
 
 main().catch((err) => {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { createRng, hashSeed, type Rng } from '../core/rng.js';
+import { linearToSrgb, srgbToLinear } from '../core/srgb.js';
 import { orbitCamera } from '../geometry/camera.js';
 import { fromRotationY, normalize, type Vec3 } from '../geometry/mat4.js';
 import { transformMesh, type Mesh } from '../geometry/mesh.js';
@@ -91,8 +92,7 @@ export const COMPOSITE_RANGES = Object.freeze({
   jpeg: 0.5,
 });
 
-const SRGB_DECODE = (s: number) => (s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4);
-const SRGB_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => SRGB_DECODE(i / 255));
+const SRGB_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => srgbToLinear(i / 255));
 
 /** Random lighting: a key light from a random side above, a fill, and ambient. */
 function randomLighting(rng: Rng): Lighting {
@@ -151,7 +151,7 @@ function renderSprite(object: CompositeObject, canvas: number, fraction: number,
     const a = color.data[i * 4 + 3];
     alpha[i] = a;
     if (a <= 0) continue;
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = SRGB_DECODE(color.data[i * 4 + c]) * a;
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = srgbToLinear(color.data[i * 4 + c]) * a;
   }
   let surface: SpriteSurface = { kind: 'own' };
   if (photos.length && rng.uniform() < COMPOSITE_RANGES.photoSurface) {
@@ -168,7 +168,7 @@ function renderSprite(object: CompositeObject, canvas: number, fraction: number,
       const a = alpha[i];
       if (a <= 0) continue;
       const lit = luminance(rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2]) / a;
-      const base = luminance(SRGB_DECODE(flat.data[i * 4]), SRGB_DECODE(flat.data[i * 4 + 1]), SRGB_DECODE(flat.data[i * 4 + 2]));
+      const base = luminance(srgbToLinear(flat.data[i * 4]), srgbToLinear(flat.data[i * 4 + 1]), srgbToLinear(flat.data[i * 4 + 2]));
       const shading = Math.min(2, lit / Math.max(base, 1e-3));
       for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.min(1, texture[i * 3 + c] * shading) * a;
     }
@@ -317,8 +317,7 @@ function cropPhoto(bg: LoadedBackground, x0: number, y0: number, side: number, R
 }
 
 function linearToByte(v: number): number {
-  const c = v <= 0 ? 0 : v >= 1 ? 1 : v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055;
-  return Math.round(c * 255);
+  return Math.round((v <= 0 ? 0 : v >= 1 ? 1 : linearToSrgb(v)) * 255);
 }
 
 /** A random colour in linear light (sRGB uniform). */

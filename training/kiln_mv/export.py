@@ -20,20 +20,18 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_mv.data import CROP_MARGIN, DEPTH_RANGE, source_specs  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
-from kiln_mv.from_onnx import probe_inputs  # noqa: E402
+from kiln_mv.from_onnx import probe_inputs, probe_prediction  # noqa: E402
 from kiln_mv.onnx_fp16 import store_weights_fp16  # noqa: E402
 from kiln_mv.known_objects import write_known_objects  # noqa: E402
 
 
-@torch.no_grad()
 def prediction(cfg, state):
     """The model with these weights (any float precision) on the fixed probe: x0 for both probe rows."""
     mc = dict(cfg["model"], vocab_size=state["cond.embed.weight"].shape[0])
     model = MultiViewDiT(mc)
     model.load_state_dict({k: v.float() for k, v in state.items()})
     model.eval()
-    x, t, image, mask, tokens = probe_inputs(mc, cfg["data"]["resolution"])
-    return model.denoiser(x, t, model.cond(image, mask, tokens), image * mask[:, None, None, None])
+    return probe_prediction(model, mc, cfg["data"]["resolution"])
 
 
 def sha256(path):

@@ -44,6 +44,13 @@ def probe_inputs(mc, res):
     return x, t, image, mask, tokens
 
 
+@torch.no_grad()
+def probe_prediction(model, mc, res):
+    """The model's x0 on the fixed probe inputs (what the manifest's probe records)."""
+    x, t, image, mask, tokens = probe_inputs(mc, res)
+    return model.denoiser(x, t, model.cond(image, mask, tokens), image * mask[:, None, None, None])
+
+
 def weights_from_model_folder(model_dir):
     """The model's weights (as both model and EMA: the export holds the EMA), step and training config,
     rebuilt from the folder's ONNX files and checked against its manifest's probe."""
@@ -67,9 +74,7 @@ def weights_from_model_folder(model_dir):
         raise SystemExit(f"not in the ONNX files: {missing[:10]}")
     model.load_state_dict(loaded)
     model.eval()
-    x, t, image, mask, tokens = probe_inputs(mc, manifest["resolution"])
-    with torch.no_grad():
-        x0 = model.denoiser(x, t, model.cond(image, mask, tokens), image * mask[:, None, None, None])
+    x0 = probe_prediction(model, mc, manifest["resolution"])
     probe = manifest["probe"]
     err = float(np.max(np.abs(x0.flatten()[:8].numpy() - np.array(probe["x0_first"]))))
     if err > 1e-3 or abs(float(x0.mean()) - probe["x0_mean"]) > 1e-4:
