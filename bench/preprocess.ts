@@ -19,11 +19,9 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { createImage, readImage, writeImage, type RasterImage } from '../src/core/image.js';
 import { describeError } from '../src/core/errors.js';
-import { PREPROCESS_DEFAULTS, predictInBox, preprocessPhoto } from '../src/preprocess/preprocess-image.js';
-import { networkCut } from '../src/preprocess/network-cut.js';
+import { PREPROCESS_DEFAULTS, preprocessPhoto } from '../src/preprocess/preprocess-image.js';
 import { installedSegmentationNetwork } from '../src/preprocess/segment-network.js';
-import { removeBackground } from '../src/preprocess/remove-background.js';
-import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
+import type { PixelBox } from '../src/preprocess/grab-cut.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
 import { cutSyntheticSet, summariseSyntheticSet } from './preprocess-synthetic.js';
@@ -67,11 +65,12 @@ function photosUnder(dir: string): string[] {
   return out;
 }
 
-/** IoU of a cut-out's alpha (RGBA, same size) against a matte image's first channel, both at 0.5. */
-function matteIoU(cutout: RasterImage, matte: RasterImage): number {
+/** IoU of a cut's alpha (its last channel; same size) against a matte image's first channel, both at 0.5. */
+function matteIoU(cut: RasterImage, matte: RasterImage): number {
+  if (cut.width !== matte.width || cut.height !== matte.height) throw new Error(`the cut is ${cut.width}×${cut.height} but the matte ${matte.width}×${matte.height}`);
   let inter = 0, union = 0;
-  for (let k = 0; k < cutout.width * cutout.height; k++) {
-    const p = cutout.data[k * 4 + 3] >= 0.5, q = matte.data[k * matte.channels] >= 0.5;
+  for (let k = 0; k < cut.width * cut.height; k++) {
+    const p = cut.data[k * cut.channels + cut.channels - 1] >= 0.5, q = matte.data[k * matte.channels] >= 0.5;
     if (p && q) inter++;
     if (p || q) union++;
   }
@@ -108,20 +107,6 @@ function overCheckerboard(image: RasterImage, square = 12): RasterImage {
 
 const SHEET_SIZE = 240;
 
-/** The cut `preprocessPhoto` made (by `matte`), again at the photo's resolution. */
-async function fullResolutionCut(image: RasterImage, matte: string, box: PixelBox | undefined, segmenter: Awaited<ReturnType<typeof installedSegmentationNetwork>>): Promise<RasterImage> {
-  if (matte === 'network' && segmenter) return networkCut(image, await segmenter.predict(image)).image;
-  if (matte === 'box' && box && segmenter) {
-    const s = await predictInBox(segmenter, image, { x: box.x / image.width, y: box.y / image.height, width: box.width / image.width, height: box.height / image.height });
-    try {
-      return grabCut(image, box, { prior: { prob: s.prob, width: s.width, height: s.height, region: s.region } }).image;
-    } catch {
-      return grabCut(image, box).image; // as preprocessImage does when the network sees nothing in the box
-    }
-  }
-  return box ? grabCut(image, box).image : removeBackground(image).image;
-}
-
 async function main(): Promise<void> {
   const cli = new Command('bench-preprocess')
     .option('--out <dir>', 'where the cut-outs go', 'out/preprocess')
@@ -147,11 +132,11 @@ async function main(): Promise<void> {
       const t = performance.now();
       // Forced: a refused cut is still made, so that its IoU and its picture show what was refused.
       const relativeBox = pixelBox && { x: pixelBox.x / image.width, y: pixelBox.y / image.height, width: pixelBox.width / image.width, height: pixelBox.height / image.height };
-      const p = await preprocessPhoto(image, { size: 256, force: true, box: relativeBox, segmenter });
+      const p = await preprocessPhoto(image, { size: 256, force: true, box: relativeBox, segmenter, keepPhotoMatte: Boolean(matte) });
       const ms = Math.round(performance.now() - t);
       const method = p.cut?.method ?? 'alpha';
-      // The same cut at full resolution, to compare with the ground-truth matte pixel for pixel.
-      const iou = matte && p.cut ? matteIoU(await fullResolutionCut(image, method, pixelBox, segmenter), matte) : null;
+      // The cut at the photo's resolution, compared with the ground-truth matte pixel for pixel.
+      const iou = matte && p.cut && p.photoMatte ? matteIoU(p.photoMatte, matte) : null;
       const refused = p.cut?.doubts.length ? p.cut.doubts.join('; ') : null;
       rows.push({ file, box: b ?? null, matte: method, iou: iou === null ? null : Math.round(iou * 1000) / 1000, refused, ms, coverage: Math.round(p.coverage * 1000) / 1000, measures: p.cut && { separation: p.cut.separation, ...p.cut.shape, clutter: p.cut.clutter, leftOut: p.cut.leftOut, unsettled: p.cut.unsettled } });
       await writeImage(p.condition, join(opts.out, `${file.replace(/\//g, '_').replace(extname(file), '')}${b ? '_box' : ''}.png`));

@@ -46,9 +46,14 @@ export interface PreprocessOptions extends OperationOptions {
    * The person asked for it: a refusal's own message offers it.
    */
   force: boolean;
+  /**
+   * Also hand back the cut at the photo's own resolution (`photoMatte`), for scoring it against a
+   * ground-truth matte. Off in the pipeline: it would keep up to 16 MB (2048², float) alive per job.
+   */
+  keepPhotoMatte: boolean;
 }
 
-export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {}, confidence: {}, network: {}, force: false };
+export const PREPROCESS_DEFAULTS: PreprocessOptions = { size: 64, margin: 1.15, cutoutSize: 512, background: {}, maxSide: 2048, grabCut: {}, confidence: {}, network: {}, force: false, keepPhotoMatte: false };
 
 export interface PreprocessedImage {
   /** What the model sees: the object centred in a `size`² RGBA square. */
@@ -61,6 +66,8 @@ export interface PreprocessedImage {
   coverage: number;
   /** How far the cut is to be trusted, with the reasons to doubt it (absent for a supplied alpha). */
   cut?: CutVerdict;
+  /** The cut's alpha (one channel) at the photo's resolution after `maxSide`; only with `keepPhotoMatte`. */
+  photoMatte?: RasterImage;
 }
 
 /** True when an RGBA image's alpha actually separates something (not all opaque or all clear). */
@@ -135,7 +142,15 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
     matte,
     coverage,
     cut,
+    ...(o.keepPhotoMatte ? { photoMatte: alphaOf(rgba) } : {}),
   };
+}
+
+/** The alpha channel of an RGBA image, as a one-channel image. */
+function alphaOf(image: RasterImage): RasterImage {
+  const out = createImage(image.width, image.height, 1);
+  for (let i = 0, n = image.width * image.height; i < n; i++) out.data[i] = image.data[i * 4 + 3];
+  return out;
 }
 
 /** A copy of an RGBA image with alpha cleared outside a box. */

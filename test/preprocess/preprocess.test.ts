@@ -60,6 +60,16 @@ describe('preprocess', () => {
     }
   });
 
+  test('keepPhotoMatte hands back the cut itself at the photo\'s resolution', () => {
+    const { image, alpha } = photo([0.5, 0.5, 0.5]);
+    expect(preprocessImage(image).photoMatte).toBeUndefined();
+    const kept = preprocessImage(image, { keepPhotoMatte: true }).photoMatte!;
+    expect([kept.width, kept.height, kept.channels]).toEqual([200, 160, 1]);
+    const asRgba = createImage(200, 160, 4);
+    for (let i = 0; i < alpha.length; i++) asRgba.data[i * 4 + 3] = kept.data[i];
+    expect(iou(alpha, asRgba)).toBeGreaterThan(0.95);
+  });
+
   test('a frame with no separable object is refused with a reason', () => {
     const flat = createImage(64, 64, 3, [0.5, 0.5, 0.5]);
     expect(() => removeBackground(flat)).toThrow(/could not separate/);
