@@ -1,27 +1,20 @@
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { describeError, KilnError } from '../core/errors.js';
+import { KilnError } from '../core/errors.js';
 import { renderContactSheet } from '../synth/contact-sheet.js';
 import { SPLITS, type Split } from '../synth/splits.js';
 import { CORPUS_DEFAULTS, writeCorpus } from '../synth/write-corpus.js';
 import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
 import { writeContactSheetFile } from './corpus-preview.js';
 import { runSh3dCorpus } from './corpus-sh3d.js';
+import { intInRange, runCommand } from './flags.js';
 
 /**
  * `npm run -s corpus -- [--source procedural|sh3d] --split train|val|test --count N --res 64 --out DIR [--preview FILE]`:
  * writes a split of the procedural corpus (or of the Sweet Home 3D catalogues, splits train|test)
  * as shards, or (with --preview) a contact sheet PNG.
  */
-function int(lo: number, hi: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < lo || n > hi) throw new InvalidArgumentError(`expected an integer in ${lo}…${hi}`);
-    return n;
-  };
-}
-
 export interface CorpusCliOptions {
   source: 'procedural' | 'sh3d';
   sh3dDir?: string;
@@ -42,14 +35,14 @@ async function main(argv: string[]): Promise<void> {
     .description('Write an object corpus (shards of views, depth, captions) or a contact sheet of it: procedural objects, or real furniture from the Sweet Home 3D catalogues.')
     .addOption(new Option('--source <source>', 'procedural objects, or the Sweet Home 3D furniture catalogues').choices(['procedural', 'sh3d']).default('procedural'))
     .option('--sh3d-dir <dir>', `folder of .sh3f catalogues (--source sh3d; default ${SH3D_DEFAULT_DIR})`)
-    .option('--copies <n>', 'renderings per catalogue object, each with its own view and augmentation (--source sh3d)', int(1, 1000), 1)
+    .option('--copies <n>', 'renderings per catalogue object, each with its own view and augmentation (--source sh3d)', intInRange(1, 1000), 1)
     .addOption(new Option('--split <split>', 'which split (sh3d: train or test)').choices(SPLITS).default('train'))
-    .option('--count <n>', 'number of objects (sh3d: only the first N entries of the split; default all)', int(1, 10_000_000), 1000)
-    .option('--res <px>', 'view resolution (64, 128, 256…)', int(16, 1024), CORPUS_DEFAULTS.resolution)
+    .option('--count <n>', 'number of objects (sh3d: only the first N entries of the split; default all)', intInRange(1, 10_000_000), 1000)
+    .option('--res <px>', 'view resolution (64, 128, 256…)', intInRange(16, 1024), CORPUS_DEFAULTS.resolution)
     .option('--out <dir>', 'output folder for the shards')
-    .option('--seed <n>', 'corpus seed', int(0, 2 ** 32 - 1), CORPUS_DEFAULTS.seed)
-    .option('--workers <n>', 'worker threads (0: none)', int(0, 64), CORPUS_DEFAULTS.workers)
-    .option('--shard-size <n>', 'objects per shard', int(1, 1_000_000))
+    .option('--seed <n>', 'corpus seed', intInRange(0, 2 ** 32 - 1), CORPUS_DEFAULTS.seed)
+    .option('--workers <n>', 'worker threads (0: none)', intInRange(0, 64), CORPUS_DEFAULTS.workers)
+    .option('--shard-size <n>', 'objects per shard', intInRange(1, 1_000_000))
     .option('--force', 'replace a non-empty output folder')
     .option('--preview <file>', 'instead of shards, write a contact sheet PNG of the first --count objects (default 48)')
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'corpus: ')) })
@@ -95,12 +88,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-main(process.argv).catch((err: unknown) => {
-  const e = err as { code?: string; exitCode?: number };
-  if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-    process.exitCode = e.exitCode ?? 1;
-    return;
-  }
-  process.stderr.write(`corpus: ${describeError(err)}\n`);
-  process.exitCode = 1;
-});
+runCommand('corpus', main);

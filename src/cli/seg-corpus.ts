@@ -1,23 +1,15 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeError } from '../core/errors.js';
 import { BACKGROUND_SPLITS, type BackgroundSplit, type LicensePolicy } from '../synth/segmentation-backgrounds.js';
 import { SEG_CORPUS_DEFAULTS, writeSegmentationCorpus } from '../synth/segmentation-corpus.js';
 import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
+import { intInRange, runCommand } from './flags.js';
 
 /**
  * `npm run -s seg-corpus -- --split train|heldout --count N --out DIR [--start I] [--res 256] …`:
  * writes composites for the segmentation network (rendered objects over real photographs, with
  * their exact masks) as numpy shards, and prints the throughput.
  */
-function int(lo: number, hi: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < lo || n > hi) throw new InvalidArgumentError(`expected an integer in ${lo}…${hi}`);
-    return n;
-  };
-}
-
 function share(v: string): number {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number in 0…1');
@@ -46,18 +38,18 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('seg-corpus')
     .description('Write training composites for the segmentation network: rendered objects (procedural and Sweet Home 3D) over real photographs, with clutter, and their exact masks.')
     .addOption(new Option('--split <split>', 'train, or heldout (backgrounds and objects training never sees)').choices(BACKGROUND_SPLITS).default('train'))
-    .requiredOption('--count <n>', 'number of composites', int(1, 10_000_000))
+    .requiredOption('--count <n>', 'number of composites', intInRange(1, 10_000_000))
     .requiredOption('--out <dir>', 'output folder')
-    .option('--start <i>', 'index of the first composite (write one corpus in parts)', int(0, 1e9), d.start)
-    .option('--res <px>', 'side of the square composites (the network’s working resolution)', int(32, 1024), d.resolution)
-    .option('--seed <n>', 'corpus seed', int(0, 2 ** 32 - 1), d.seed)
+    .option('--start <i>', 'index of the first composite (write one corpus in parts)', intInRange(0, 1e9), d.start)
+    .option('--res <px>', 'side of the square composites (the network’s working resolution)', intInRange(32, 1024), d.resolution)
+    .option('--seed <n>', 'corpus seed', intInRange(0, 2 ** 32 - 1), d.seed)
     .addOption(new Option('--licenses <policy>', 'background licences: all, or permissive (CC0 and CC-BY only)').choices(['all', 'permissive']).default(d.licenses))
     .option('--sh3d-dir <dir>', 'folder of Sweet Home 3D .sh3f catalogues', SH3D_DEFAULT_DIR)
     .option('--no-sh3d', 'procedural objects only')
     .option('--sh3d-share <x>', 'share of targets that are Sweet Home 3D objects', share, d.sh3dShare)
     .option('--photo-share <x>', 'share of composites over a photograph (the rest: plain or graded backdrops)', share, d.photoShare)
-    .option('--copies <n>', 'composites per target object', int(1, 1000), d.copies)
-    .option('--shard-size <n>', 'composites per shard', int(1, 100_000), d.shardSize)
+    .option('--copies <n>', 'composites per target object', intInRange(1, 1000), d.copies)
+    .option('--shard-size <n>', 'composites per shard', intInRange(1, 100_000), d.shardSize)
     .option('--force', 'replace a non-empty output folder')
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'seg-corpus: ')) })
     .exitOverride();
@@ -93,12 +85,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-main(process.argv).catch((err: unknown) => {
-  const e = err as { code?: string; exitCode?: number };
-  if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-    process.exitCode = e.exitCode ?? 1;
-    return;
-  }
-  process.stderr.write(`seg-corpus: ${describeError(err)}\n`);
-  process.exitCode = 1;
-});
+runCommand('seg-corpus', main);
