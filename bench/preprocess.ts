@@ -17,13 +17,14 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
-import { createImage, readImage, writeImage, type RasterImage } from '../src/core/image.js';
+import { readImage, writeImage, type RasterImage } from '../src/core/image.js';
 import { describeError } from '../src/core/errors.js';
 import { PREPROCESS_DEFAULTS, preprocessPhoto } from '../src/preprocess/preprocess-image.js';
 import { installedSegmentationNetwork } from '../src/preprocess/segment-network.js';
 import type { PixelBox } from '../src/preprocess/grab-cut.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
+import { overCheckerboard } from './sheet-pictures.js';
 import { cutSyntheticSet, summariseSyntheticSet } from './preprocess-synthetic.js';
 import { printTable, writeResults } from './harness.js';
 
@@ -89,20 +90,6 @@ function boxAroundMatte(matte: RasterImage): [number, number, number, number] {
   const px = Math.round((x1 - x0) * 0.05), py = Math.round((y1 - y0) * 0.05);
   const bx = Math.max(0, x0 - px), by = Math.max(0, y0 - py);
   return [bx, by, Math.min(matte.width, x1 + px) - bx, Math.min(matte.height, y1 + py) - by];
-}
-
-/** An RGBA cut-out over a light checkerboard (opaque), so what is cut away shows. */
-function overCheckerboard(image: RasterImage, square = 12): RasterImage {
-  const out = createImage(image.width, image.height, 4);
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const k = (y * image.width + x) * 4, a = image.data[k + 3];
-      const bg = (Math.floor(x / square) + Math.floor(y / square)) % 2 ? 0.8 : 0.94;
-      for (let c = 0; c < 3; c++) out.data[k + c] = image.data[k + c] * a + bg * (1 - a);
-      out.data[k + 3] = 1;
-    }
-  }
-  return out;
 }
 
 const SHEET_SIZE = 240;

@@ -10,11 +10,15 @@
  *
  * with the confidence check's verdict and the time per photo (the network, then the guided filter).
  *
- *   npm run -s bench:seg -- [--model assets/models/kiln-seg] [--heldout data/seg/heldout] [--count 300] [--json]
+ * `--sheet FILE` also draws each photo beside the network's probability, its cut and the seeded box
+ * cut, each cut over a checkerboard with its IoU and verdict.
+ *
+ *   npm run -s bench:seg -- [--model assets/models/kiln-seg] [--heldout data/seg/heldout] [--count 300] [--json] [--sheet FILE]
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import sharp from 'sharp';
 import { readImage, type RasterImage } from '../src/core/image.js';
 import { assessCut } from '../src/preprocess/cut-confidence.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
@@ -23,6 +27,8 @@ import { predictInBox } from '../src/preprocess/preprocess-image.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { loadSegmentationNetwork, segmentationModelDir } from '../src/preprocess/segment-network.js';
 import { decodeNpyUint8 } from '../src/synth/npy.js';
+import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
+import { fitInSquare, overCheckerboard } from './sheet-pictures.js';
 import { printTable, writeResults } from './harness.js';
 
 interface Row {
@@ -47,16 +53,20 @@ function iouOf(pred: ArrayLike<number>, truth: ArrayLike<number>, pt: number, tt
   return u ? i / u : 1;
 }
 
+const SHEET_SIZE = 240;
+
 async function main(): Promise<void> {
   const o = new Command('bench:seg')
     .option('--model <dir>', 'model folder', segmentationModelDir())
     .option('--heldout <dir>', 'held-out composites folder', 'data/seg/heldout')
     .option('--count <n>', 'held-out composites to score', (v) => Number(v), 300)
     .option('--json', 'print JSON rows instead of the table')
+    .option('--sheet <png>', 'also draw the benchmark photos with the network\'s probability and cuts')
     .parse(process.argv)
-    .opts<{ model: string; heldout: string; count: number; json?: boolean }>();
+    .opts<{ model: string; heldout: string; count: number; json?: boolean; sheet?: string }>();
   const net = await loadSegmentationNetwork(resolve(o.model), { threads: 2 });
   const rows: Row[] = [];
+  const cells: SheetCell[] = [];
 
   const heldout = resolve(o.heldout);
   if (existsSync(join(heldout, 'composites.json'))) {
@@ -110,16 +120,23 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const s = await net.predict(image);
     const predictMs = performance.now() - t0;
+    cells.push({ picture: fitInSquare(image, SHEET_SIZE), lines: [{ text: c.file }, { text: `reference: ${c.reference}`, color: '#555' }] });
+    cells.push({ picture: fitInSquare({ width: s.width, height: s.height, channels: 1, data: s.prob }, SHEET_SIZE), lines: [{ text: 'network probability' }, { text: `${s.width}×${s.height}, ${Math.round(predictMs)} ms`, color: '#555' }] });
     // A cut that finds nothing is a row with IoU 0 and its error as the refusal.
     const attempt = (method: string, cut: () => { image: RasterImage; evidence: Parameters<typeof assessCut>[0] }, extraMs: number) => {
       const t = performance.now();
+      let row: Row, picture: RasterImage;
       try {
         const r = cut();
         const ms = performance.now() - t + extraMs;
-        rows.push({ set, method, n: 1, iou: iouOf(alphaOf(r.image), truth, 0.5, 0.5), iouP10: null, share095: null, certainty: r.evidence.method === 'network' ? r.evidence.separation : null, refused: assessCut(r.evidence).doubts.join('; ') || null, ms });
+        row = { set, method, n: 1, iou: iouOf(alphaOf(r.image), truth, 0.5, 0.5), iouP10: null, share095: null, certainty: r.evidence.method === 'network' ? r.evidence.separation : null, refused: assessCut(r.evidence).doubts.join('; ') || null, ms };
+        picture = fitInSquare(overCheckerboard(r.image), SHEET_SIZE);
       } catch (err) {
-        rows.push({ set, method, n: 1, iou: 0, iouP10: null, share095: null, certainty: null, refused: err instanceof Error ? err.message : String(err), ms: performance.now() - t + extraMs });
+        row = { set, method, n: 1, iou: 0, iouP10: null, share095: null, certainty: null, refused: err instanceof Error ? err.message : String(err), ms: performance.now() - t + extraMs };
+        picture = fitInSquare(image, SHEET_SIZE);
       }
+      rows.push(row);
+      cells.push({ picture, lines: [{ text: method }, { text: `IoU ${row.iou.toFixed(3)}`, color: '#555' }, row.refused ? { text: `refused: ${row.refused}`, color: '#a4161a', wrap: 5 } : { text: 'accepted', color: '#1b6e20' }] });
     };
     attempt('network + guided filter', () => networkCut(image, s), predictMs);
     const t1 = performance.now();
@@ -128,6 +145,10 @@ async function main(): Promise<void> {
     attempt('box, seeded by the network', () => grabCut(image, c.box, { prior: { prob: inBox.prob, width: inBox.width, height: inBox.height, region: inBox.region } }), boxPredictMs);
   }
   await net.dispose();
+  if (o.sheet) {
+    mkdirSync(dirname(resolve(o.sheet)), { recursive: true });
+    writeFileSync(o.sheet, await sharp(await composeContactSheet(cells, 4, SHEET_SIZE, 110)).png({ palette: true, effort: 10 }).toBuffer());
+  }
   const path = writeResults('segmentation', rows);
   if (o.json) for (const r of rows) console.log(JSON.stringify(r));
   else {
