@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kiln_common.loop import JsonLog, resume, save_checkpoint, set_up_torch, update_ema  # noqa: E402
 from kiln_mv.data import load_sources  # noqa: E402
 from kiln_mv.from_onnx import weights_from_model_folder  # noqa: E402
 from kiln_mv.model import MultiViewDiT  # noqa: E402
@@ -168,9 +169,7 @@ def validate(ema, val_sources, mc, weights, step, log, out):
             save_grid(os.path.join(out, "samples", f"step-{step:06d}{suffix}.png"), vimg[:4], out4)
         except ImportError:
             pass
-    log.write(json.dumps(rec) + "\n")
-    log.flush()
-    print(json.dumps(rec), flush=True)
+    log.write(rec)
 
 
 def main():
@@ -188,11 +187,7 @@ def main():
     args = ap.parse_args()
     cfg = json.load(open(args.config))
     mc, tc = cfg["model"], cfg["train"]
-    torch.set_num_threads(tc["threads"])
-    # Subnormal floats (weights and gradients that decay towards zero) take a slow path on x86:
-    # flushing them to zero keeps a step's cost flat over a long run.
-    torch.set_flush_denormal(True)
-    torch.manual_seed(cfg["seed"])
+    set_up_torch(tc["threads"], cfg["seed"])
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
 
     t0 = time.time()
@@ -203,8 +198,7 @@ def main():
         ema = MultiViewDiT(mc).eval()
         ema.load_state_dict(ck["ema"])
         weights = torch.tensor(tc["channel_weights"], dtype=torch.float32)[None, None, :, None, None]
-        with open(os.path.join(args.out, "log.jsonl"), "a") as log:
-            validate(ema, val_sources, mc, weights, ck["step"], log, args.out)
+        validate(ema, val_sources, mc, weights, ck["step"], JsonLog(os.path.join(args.out, "log.jsonl")), args.out)
         return
     train_sources = load_sources(cfg["data"]["train"], mc["condition_size"], mc["text_len"], "train", args.limit)
     val_sources = load_sources(cfg["data"]["val"], mc["condition_size"], mc["text_len"], "val")
@@ -225,11 +219,8 @@ def main():
     step = 0
     warm_from = 0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
-        model.load_state_dict(ck["model"])
-        ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["opt"])
+    ck = resume(ckpt_path, model, ema, opt)
+    if ck:
         step = ck["step"]
         warm_from = ck.get("warm_from", 0)
         print(f"resumed at step {step}", flush=True)
@@ -247,14 +238,12 @@ def main():
     gen = torch.Generator().manual_seed(cfg["seed"] * 1000003 + step)
     weights = torch.tensor(tc["channel_weights"], dtype=torch.float32)[None, None, :, None, None]
     max_steps = args.max_steps or tc["max_steps"]
-    log = open(os.path.join(args.out, "log.jsonl"), "a")
+    log = JsonLog(os.path.join(args.out, "log.jsonl"))
     start = time.time()
     recent = []
 
     def checkpoint():
-        tmp = ckpt_path + ".tmp"
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "warm_from": warm_from, "config": cfg}, tmp)
-        os.replace(tmp, ckpt_path)
+        save_checkpoint({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "warm_from": warm_from, "config": cfg}, ckpt_path)
 
     if step % tc["sample_every"] != 0 or not os.path.exists(os.path.join(args.out, "samples", f"step-{step:06d}.png")):
         validate(ema, val_sources, mc, weights, step, log, args.out)  # where this invocation starts
@@ -278,17 +267,12 @@ def main():
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        decay = min(tc["ema"], (1 + step) / (10 + step))
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
+        update_ema(ema, model, step, tc["ema"])
         recent.append(loss.item())
         if step % 10 == 0:
             rec = {"step": step, "loss": float(np.mean(recent)), "grad_norm": float(gn), "lr": lr, "elapsed_s": round(time.time() - start, 1)}
             recent = []
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            print(json.dumps(rec), flush=True)
+            log.write(rec)
         if step % tc["checkpoint_every"] == 0:
             checkpoint()
         if step % tc["sample_every"] == 0:

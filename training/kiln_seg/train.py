@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kiln_common.loop import JsonLog, resume, save_checkpoint, set_up_torch, update_ema  # noqa: E402
 from kiln_seg.data import Composites  # noqa: E402
 from kiln_seg.model import SegNet, normalise  # noqa: E402
 
@@ -93,9 +94,7 @@ def validate(ema, heldout, cfg, step, out, log):
                 pass
     iou = torch.cat(ious)
     rec = {"step": step, "val_iou": float(iou.mean()), "val_iou_p10": float(iou.quantile(0.1)), "val_share_095": float((iou >= 0.95).float().mean()), "val_bce": float(torch.cat(losses).mean()), "val_count": vc}
-    log.write(json.dumps(rec) + "\n")
-    log.flush()
-    print(json.dumps(rec), flush=True)
+    log.write(rec)
     return rec
 
 
@@ -109,11 +108,7 @@ def main():
     args = ap.parse_args()
     cfg = json.load(open(args.config))
     tc, inp = cfg["train"], cfg["input"]
-    torch.set_num_threads(tc.get("threads", 2))
-    # Subnormal floats (weights and gradients that decay towards zero) take a slow path on x86:
-    # flushing them to zero keeps a step's cost flat over a long run.
-    torch.set_flush_denormal(True)
-    torch.manual_seed(cfg["seed"])
+    set_up_torch(tc.get("threads", 2), cfg["seed"])
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
 
     train = Composites(cfg["data"]["train"])
@@ -128,19 +123,14 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], weight_decay=tc["weight_decay"])
     step, trained_s = 0, 0.0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
-        model.load_state_dict(ck["model"])
-        ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["opt"])
+    ck = resume(ckpt_path, model, ema, opt)
+    if ck:
         step, trained_s = ck["step"], ck["trained_s"]
         print(f"resumed at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M", flush=True)
 
     def checkpoint():
-        tmp = ckpt_path + ".tmp"
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "trained_s": trained_s, "config": cfg}, tmp)
-        os.replace(tmp, ckpt_path)
+        save_checkpoint({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "trained_s": trained_s, "config": cfg}, ckpt_path)
 
     def done():
         if tc.get("schedule", "time") == "steps":
@@ -148,7 +138,7 @@ def main():
         return trained_s >= tc["budget_minutes"] * 60
 
     rng = np.random.default_rng(cfg["seed"] * 7919 + step)
-    log = open(os.path.join(args.out, "log.jsonl"), "a")
+    log = JsonLog(os.path.join(args.out, "log.jsonl"))
     invocation_s = 0.0
     recent = {"loss": [], "iou": [], "wall": [], "cpu": []}
     crop = cfg["data"].get("crop")
@@ -166,12 +156,7 @@ def main():
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
         opt.step()
         step += 1
-        decay = min(tc["ema"], (1 + step) / (10 + step))
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
-            for be, bm in zip(ema.buffers(), model.buffers()):
-                be.copy_(bm)
+        update_ema(ema, model, step, tc["ema"])
         wall = time.time() - t0
         trained_s += wall
         invocation_s += wall
@@ -183,9 +168,7 @@ def main():
             rec = {"step": step, "loss": float(np.mean(recent["loss"])), "train_iou": float(np.mean(recent["iou"])), "grad_norm": float(gn), "lr": lr,
                    "s_per_step": round(float(np.mean(recent["wall"])), 3), "cpu_s_per_step": round(float(np.mean(recent["cpu"])), 3), "trained_min": round(trained_s / 60, 2)}
             recent = {k: [] for k in recent}
-            log.write(json.dumps(rec) + "\n")
-            log.flush()
-            print(json.dumps(rec), flush=True)
+            log.write(rec)
         if step % tc["checkpoint_every"] == 0:
             checkpoint()
         if heldout and step % tc["val_every"] == 0:

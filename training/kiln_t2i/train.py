@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from kiln_common.loop import JsonLog, resume, save_checkpoint, set_up_torch, update_ema  # noqa: E402
 from kiln_mv.data import load_sources  # noqa: E402
 from kiln_mv.train import draw_batch  # noqa: E402
 from kiln_t2i.data import one_view_loader  # noqa: E402
@@ -131,9 +132,7 @@ def validate(ema, val_sources, mc, tc, weights, step, log, out):
             save_grid(os.path.join(out, "samples", f"step-{step:06d}{suffix}.png"), [[x0[i], s[i], s[g + i]] for i in range(g)])
         except ImportError:
             pass
-    log.write(json.dumps(rec) + "\n")
-    log.flush()
-    print(json.dumps(rec), flush=True)
+    log.write(rec)
 
 
 def main():
@@ -146,11 +145,7 @@ def main():
     args = ap.parse_args()
     cfg = json.load(open(args.config))
     mc, tc, dc = cfg["model"], cfg["train"], cfg["data"]
-    torch.set_num_threads(tc["threads"])
-    # Subnormal floats (weights and gradients that decay towards zero) take a slow path on x86:
-    # flushing them to zero keeps a step's cost flat over a long run.
-    torch.set_flush_denormal(True)
-    torch.manual_seed(cfg["seed"])
+    set_up_torch(tc["threads"], cfg["seed"])
     os.makedirs(os.path.join(args.out, "samples"), exist_ok=True)
 
     t0 = time.time()
@@ -173,11 +168,8 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], weight_decay=tc["weight_decay"], betas=(0.9, 0.99))
     step = 0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
-        model.load_state_dict(ck["model"])
-        ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["opt"])
+    ck = resume(ckpt_path, model, ema, opt)
+    if ck:
         step = ck["step"]
         print(f"resumed at step {step}", flush=True)
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M", flush=True)
@@ -188,7 +180,7 @@ def main():
     weights = torch.tensor(tc["channel_weights"], dtype=torch.float32)[None, :, None, None]
     max_steps = args.max_steps or tc["max_steps"]
     max_minutes = args.max_minutes if args.max_minutes is not None else tc["max_minutes"]
-    log = open(os.path.join(args.out, "log.jsonl"), "a")
+    log = JsonLog(os.path.join(args.out, "log.jsonl"))
     recent = []
 
     def log_losses(step, gn, lr):
@@ -197,15 +189,11 @@ def main():
                # where wall time says little, cpu_s / threads is about what a step costs on idle cores.
                "cpu_s": round(time.process_time() - cpu_start, 1)}
         recent.clear()
-        log.write(json.dumps(rec) + "\n")
-        log.flush()
-        print(json.dumps(rec), flush=True)
+        log.write(rec)
 
     def checkpoint():
-        tmp = ckpt_path + ".tmp"
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg,
-                    "camera": train_sources[0][1]["camera"], "vocab": data["vocab"]}, tmp)
-        os.replace(tmp, ckpt_path)
+        save_checkpoint({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "config": cfg,
+                         "camera": train_sources[0][1]["camera"], "vocab": data["vocab"]}, ckpt_path)
 
     if not os.path.exists(os.path.join(args.out, "samples", f"step-{step:06d}.png")):
         validate(ema, val_sources, mc, tc, weights, step, log, args.out)  # where this invocation starts
@@ -226,10 +214,7 @@ def main():
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        decay = min(tc["ema"], (1 + step) / (10 + step))
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
+        update_ema(ema, model, step, tc["ema"])
         recent.append(loss.item())
         if step % 10 == 0:
             log_losses(step, gn, lr)

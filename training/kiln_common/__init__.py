@@ -1,0 +1,1 @@
+"""What the training loops of kiln_mv, kiln_t2i and kiln_seg share."""
