@@ -3,20 +3,16 @@ import { describeError } from '../core/errors.js';
 
 /** Commander argument parsers shared by the commands: each refuses a bad value with a short reason. */
 
-export function positiveInt(max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`expected an integer in 1…${max}`);
-    return n;
-  };
-}
-
 export function intInRange(lo: number, hi: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < lo || n > hi) throw new InvalidArgumentError(`expected an integer in ${lo}…${hi}`);
     return n;
   };
+}
+
+export function positiveInt(max: number) {
+  return intInRange(1, max);
 }
 
 export function positiveNumber(value: string): number {
