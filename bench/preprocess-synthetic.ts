@@ -1,7 +1,8 @@
 /**
  * The synthetic sets the cut-confidence thresholds were chosen on: procedural objects rendered
  * over backdrops (for the border-colour model) and into random-colour clutter with a box (for the
- * box prompt's graph cut), each with its true alpha. A cut is "good" at IoU ≥ 0.9 against it and
+ * box prompt's graph cut, by colour alone and, with a segmentation network, seeded by it as
+ * `kiln image --box` does), each with its true alpha. A cut is "good" at IoU ≥ 0.9 against it and
  * "bad" below 0.8; a threshold should refuse no good cut and as many bad ones as it can.
  */
 import { createImage, type RasterImage } from '../src/core/image.js';
@@ -14,6 +15,8 @@ import { CATEGORIES } from '../src/synth/categories.js';
 import { removeBackground } from '../src/preprocess/remove-background.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { assessCut, type CutVerdict } from '../src/preprocess/cut-confidence.js';
+import { preprocessPhoto } from '../src/preprocess/preprocess-image.js';
+import type { SegmentationNetwork } from '../src/preprocess/segment-network.js';
 
 const W = 240, H = 200;
 
@@ -92,10 +95,12 @@ function* boxScenes(): Generator<Scene> {
   }
 }
 
+/** IoU of the true alpha and a cut's (the alpha channel of an RGBA cut, or a one-channel matte). */
 function alphaIoU(truth: Float32Array, cut: RasterImage): number {
   let inter = 0, union = 0;
+  const c = cut.channels, a = c === 4 ? 3 : 0;
   for (let k = 0; k < truth.length; k++) {
-    const p = truth[k] >= 0.5, q = cut.data[k * 4 + 3] >= 0.5;
+    const p = truth[k] >= 0.5, q = cut.data[k * c + a] >= 0.5;
     if (p && q) inter++;
     if (p || q) union++;
   }
@@ -109,11 +114,25 @@ export interface SyntheticCut {
   verdict: CutVerdict;
 }
 
-/** Cuts every scene of a set (`border` or `box`); a scene the method fails on outright is left out. */
-export function cutSyntheticSet(method: 'border' | 'box'): SyntheticCut[] {
+/** Which cut a synthetic set measures: the border model, the box's graph cut by colour, or seeded by the network. */
+export type SyntheticSet = 'border' | 'box' | 'box-seeded';
+
+/**
+ * Cuts every scene of a set; a scene the method fails on outright is left out. `box-seeded` needs
+ * the segmentation network and cuts as `kiln image --box` does (`preprocessPhoto`, with the check
+ * against colour alone).
+ */
+export async function cutSyntheticSet(set: SyntheticSet, segmenter?: SegmentationNetwork): Promise<SyntheticCut[]> {
+  if (set === 'box-seeded' && !segmenter) throw new Error('cutSyntheticSet: the box-seeded set needs a segmentation network');
   const out: SyntheticCut[] = [];
-  for (const s of method === 'border' ? borderScenes() : boxScenes()) {
+  for (const s of set === 'border' ? borderScenes() : boxScenes()) {
     try {
+      if (set === 'box-seeded') {
+        const box = { x: s.box!.x / W, y: s.box!.y / H, width: s.box!.width / W, height: s.box!.height / H };
+        const p = await preprocessPhoto(s.image, { box, segmenter, force: true, keepPhotoMatte: true });
+        out.push({ name: s.name, iou: alphaIoU(s.alpha, p.photoMatte!), verdict: p.cut! });
+        continue;
+      }
       const cut = s.box ? grabCut(s.image, s.box) : removeBackground(s.image);
       out.push({ name: s.name, iou: alphaIoU(s.alpha, cut.image), verdict: assessCut(cut.evidence) });
     } catch {
@@ -125,7 +144,7 @@ export function cutSyntheticSet(method: 'border' | 'box'): SyntheticCut[] {
 
 /** The reason's kind, from its sentence (for counting which rule refused what). */
 function rule(doubt: string): string {
-  const kinds: [RegExp, string][] = [[/not plain/, 'clutter'], [/hardly differ/, 'separation'], [/did not settle/, 'unsettled'], [/left out/, 'leftOut'], [/pieces/, 'pieces'], [/runs along/, 'sides'], [/would be/, 'coverage'], [/sliver/, 'thickness']];
+  const kinds: [RegExp, string][] = [[/disagree/, 'agreement'], [/not plain/, 'clutter'], [/hardly differ/, 'separation'], [/did not settle/, 'unsettled'], [/left out/, 'leftOut'], [/pieces/, 'pieces'], [/runs along/, 'sides'], [/would be/, 'coverage'], [/sliver/, 'thickness']];
   return kinds.find(([re]) => re.test(doubt))?.[1] ?? 'other';
 }
 
@@ -133,7 +152,7 @@ function rule(doubt: string): string {
  * How the thresholds split a set: good and bad cuts, how many of each are refused (and by which
  * rule), and the extremes the good cuts reach on each measure (the margins the thresholds keep).
  */
-export function summariseSyntheticSet(method: 'border' | 'box', cuts: SyntheticCut[]): Record<string, string | number> {
+export function summariseSyntheticSet(method: SyntheticSet, cuts: SyntheticCut[]): Record<string, string | number> {
   const good = cuts.filter((c) => c.iou >= 0.9), bad = cuts.filter((c) => c.iou < 0.8);
   const refused = (list: SyntheticCut[]) => list.filter((c) => c.verdict.doubts.length).length;
   const byRule = new Map<string, number>();
@@ -153,5 +172,6 @@ export function summariseSyntheticSet(method: 'border' | 'box', cuts: SyntheticC
     'good: longest side run': extreme((c) => Math.max(...c.verdict.shape.sides), Math.max),
     'good: least coverage': extreme((c) => c.verdict.shape.coverage, Math.min),
     'good: most left out': method === 'border' ? extreme((c) => c.verdict.leftOut ?? 0, Math.max) : '–',
+    'good: least agreement': method === 'box-seeded' ? extreme((c) => c.verdict.agreement ?? 1, Math.min) : '–',
   };
 }

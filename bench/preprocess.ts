@@ -10,8 +10,8 @@
  *
  * --json prints one JSON row per cut instead of the table; --sheet writes a contact sheet of the
  * cut-outs over a checkerboard, each with its refusal written under it; --synthetic also runs the
- * synthetic sets the thresholds were chosen on (bench/preprocess-synthetic.ts) and prints how they
- * split them. The cut-outs (the model's condition images, 256 px) are written to --out.
+ * synthetic sets the thresholds were chosen on (bench/preprocess-synthetic.ts; the box set seeded by
+ * the network too, when one is installed) and prints how they split them. The cut-outs (the model's condition images, 256 px) are written to --out.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
@@ -25,7 +25,7 @@ import type { PixelBox } from '../src/preprocess/grab-cut.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
 import { overCheckerboard } from './sheet-pictures.js';
-import { cutSyntheticSet, summariseSyntheticSet } from './preprocess-synthetic.js';
+import { cutSyntheticSet, summariseSyntheticSet, type SyntheticSet } from './preprocess-synthetic.js';
 import { printTable, writeResults } from './harness.js';
 
 /**
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       // The cut at the photo's resolution, compared with the ground-truth matte pixel for pixel.
       const iou = matte && p.cut && p.photoMatte ? matteIoU(p.photoMatte, matte) : null;
       const refused = p.cut?.doubts.length ? p.cut.doubts.join('; ') : null;
-      rows.push({ file, box: b ?? null, matte: method, iou: iou === null ? null : Math.round(iou * 1000) / 1000, refused, ms, coverage: Math.round(p.coverage * 1000) / 1000, measures: p.cut && { separation: p.cut.separation, ...p.cut.shape, clutter: p.cut.clutter, leftOut: p.cut.leftOut, unsettled: p.cut.unsettled } });
+      rows.push({ file, box: b ?? null, matte: method, iou: iou === null ? null : Math.round(iou * 1000) / 1000, refused, ms, coverage: Math.round(p.coverage * 1000) / 1000, measures: p.cut && { separation: p.cut.separation, ...p.cut.shape, clutter: p.cut.clutter, leftOut: p.cut.leftOut, unsettled: p.cut.unsettled, agreement: p.cut.agreement } });
       await writeImage(p.condition, join(opts.out, `${file.replace(/\//g, '_').replace(extname(file), '')}${b ? '_box' : ''}.png`));
       if (opts.sheet) {
         const title = b ? `${file} with box [${b.join(', ')}]` : file;
@@ -148,7 +148,8 @@ async function main(): Promise<void> {
   }
   let synthetic: Record<string, string | number>[] = [];
   if (opts.synthetic) {
-    synthetic = (['border', 'box'] as const).map((method) => summariseSyntheticSet(method, cutSyntheticSet(method)));
+    const sets: SyntheticSet[] = segmenter ? ['border', 'box', 'box-seeded'] : ['border', 'box'];
+    for (const set of sets) synthetic.push(summariseSyntheticSet(set, await cutSyntheticSet(set, segmenter)));
     if (opts.json) for (const s of synthetic) console.log(JSON.stringify(s));
     else {
       console.log('\nsynthetic sets (good: IoU ≥ 0.9, bad: IoU < 0.8):\n');

@@ -31,10 +31,11 @@ export const CutReportSchema = z.object({
       sides: z.array(z.number()),
       separation: z.number(),
       unsettled: z.number().optional(),
+      agreement: z.number().optional(),
       clutter: z.number().optional(),
       leftOut: z.number().optional(),
     })
-    .describe('see assessCut: coverage of the frame, second piece over the largest, thickness, share of each frame side (top, right, bottom, left) run along, the method’s separation (colour, or the network’s certainty)'),
+    .describe('see assessCut: coverage of the frame, second piece over the largest, thickness, share of each frame side (top, right, bottom, left) run along, the method’s separation (colour, or the network’s certainty), and for a network-seeded box cut its agreement with colour alone'),
   doubts: z.array(z.string()).describe('why the cut is doubtful, one sentence each; empty when it is trusted'),
   warning: z.string().optional(),
 });

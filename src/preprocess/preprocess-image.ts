@@ -5,7 +5,7 @@ import { cropToObject } from './crop-to-object.js';
 import { shrinkImage } from './shrink-image.js';
 import { boxInPixels, grabCut, type GrabCutOptions, type GrabCutResult, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
-import { requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
+import { cutAgreement, requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
 import { networkCut, type NetworkCutOptions } from './network-cut.js';
 import type { Saliency, SegmentationNetwork } from './segment-network.js';
 
@@ -110,14 +110,7 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   } else if (o.box) {
     const box = boxInPixels(o.box, image.width, image.height);
     const prior = o.saliency && { prob: o.saliency.prob, width: o.saliency.width, height: o.saliency.height, region: o.saliency.region };
-    let boxCut: GrabCutResult;
-    try {
-      boxCut = grabCut(image, box, { ...o.grabCut, ...(prior ? { prior } : {}), signal: o.signal });
-    } catch (err) {
-      // A network that sees nothing in the box must not veto the person's box: cut by colour alone.
-      if (!prior || !(err instanceof KilnError && err.code === 'INVALID_INPUT')) throw err;
-      boxCut = grabCut(image, box, { ...o.grabCut, signal: o.signal });
-    }
+    const boxCut = prior ? seededBoxCut(image, box, prior, o) : grabCut(image, box, { ...o.grabCut, signal: o.signal });
     cut = requireConfidentCut(boxCut.evidence, o.force, 'preprocessImage', o.confidence);
     rgba = boxCut.image;
     matte = 'box';
@@ -144,6 +137,32 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
     cut,
     ...(o.keepPhotoMatte ? { photoMatte: alphaOf(rgba) } : {}),
   };
+}
+
+const isNothingFound = (err: unknown) => err instanceof KilnError && err.code === 'INVALID_INPUT';
+
+/**
+ * The graph cut in a box seeded by the network's prior, checked against the cut by colour alone of
+ * the same box: how far the two agree goes into its evidence (`agreement`), so that a seed which
+ * led the cut to the wrong thing (the plant's pot, not its leaves) is refused rather than trusted on
+ * the network's word. A network that sees nothing in the box must not veto the person's box: then
+ * the colour-only cut is the cut.
+ */
+function seededBoxCut(image: RasterImage, box: PixelBox, prior: NonNullable<GrabCutOptions['prior']>, o: PreprocessOptions): GrabCutResult {
+  let colourOnly: GrabCutResult | undefined;
+  try {
+    colourOnly = grabCut(image, box, { ...o.grabCut, signal: o.signal });
+  } catch (err) {
+    if (!isNothingFound(err)) throw err;
+  }
+  let seeded: GrabCutResult;
+  try {
+    seeded = grabCut(image, box, { ...o.grabCut, prior, signal: o.signal });
+  } catch (err) {
+    if (!isNothingFound(err) || !colourOnly) throw err;
+    return colourOnly;
+  }
+  return colourOnly ? { ...seeded, evidence: { ...seeded.evidence, agreement: cutAgreement(seeded.evidence, colourOnly.evidence) } } : seeded;
 }
 
 /** The alpha channel of an RGBA image, as a one-channel image. */
@@ -184,13 +203,16 @@ function isCutFailure(err: unknown): boolean {
  *
  * 1. an alpha channel that separates something: as it is (the network is not asked);
  * 2. a box: the graph cut in the box, seeded by the network (which sees the box and a tenth of its
- *    size around it); should the network see nothing there, by colour alone, as without a network;
+ *    size around it), and refused when the cut by colour alone of the same box hardly agrees with
+ *    it; should the network see nothing there, by colour alone, as without a network;
  * 3. otherwise the border model first (fast, and exact on a plain backdrop); its cut is used when
  *    `assessCut` trusts it, which includes a plain border (≤ 15 % of the border band unlike the
  *    background);
  * 4. when the border model's cut is doubtful, or it found nothing, the network cuts the object
  *    (refined by the guided filter) and that cut is judged by the same checks plus the network's
- *    own certainty along the edge; a doubtful one is refused as before (unless `force`).
+ *    own certainty along the edge; a doubtful one is refused as before (unless `force`). Should
+ *    the network mark nothing, the border model's doubtful cut is refused with its own reasons (or
+ *    kept, when forced), as without a network.
  *
  * Without a network this is `preprocessImage` exactly.
  */
@@ -200,15 +222,25 @@ export async function preprocessPhoto(image: RasterImage, options: Partial<Prepr
   const o = { ...PREPROCESS_DEFAULTS, ...rest };
   const photo = shrinkImage(image, o.maxSide);
   if (hasUsefulAlpha(photo) || photo.channels === 4 && photo.data.every((v, i) => i % 4 !== 3 || v < 0.5)) return preprocessImage(photo, rest);
+  let borderRefusal: KilnError | undefined;
   if (!o.box) {
     try {
       return preprocessImage(photo, { ...rest, force: false });
     } catch (err) {
       if (!isCutFailure(err)) throw err;
+      if ((err as KilnError).code === 'DOUBTFUL_CUTOUT') borderRefusal = err as KilnError;
     }
   }
   const saliency = o.box ? await predictInBox(segmenter, photo, o.box, o.signal) : await segmenter.predict(photo, o.signal);
-  return preprocessImage(photo, { ...rest, saliency });
+  try {
+    return preprocessImage(photo, { ...rest, saliency });
+  } catch (err) {
+    // The network sees nothing where the border model's cut was doubtful: that cut and its reasons
+    // stand, refused as without a network, or kept when forced.
+    if (!borderRefusal || !isNothingFound(err)) throw err;
+    if (o.force) return preprocessImage(photo, rest);
+    throw borderRefusal;
+  }
 }
 
 /** Margin around a box, as a share of its size each side, that the network sees with it. */

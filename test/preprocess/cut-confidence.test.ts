@@ -5,7 +5,7 @@ import { createImage, readImage, type RasterImage } from '../../src/core/image.j
 import { createRng } from '../../src/core/rng.js';
 import { orbitCamera } from '../../src/geometry/camera.js';
 import { computeVertexNormals } from '../../src/geometry/mesh.js';
-import { assessCut, measureCut, requireConfidentCut } from '../../src/preprocess/cut-confidence.js';
+import { assessCut, cutAgreement, measureCut, requireConfidentCut } from '../../src/preprocess/cut-confidence.js';
 import { grabCut } from '../../src/preprocess/grab-cut.js';
 import { preprocessImage } from '../../src/preprocess/preprocess-image.js';
 import { removeBackground } from '../../src/preprocess/remove-background.js';
@@ -108,6 +108,31 @@ describe('cut confidence', () => {
     // An object well inside its box, on the same clutter: trusted.
     const good = photo(200, 160, [0.2, 0.5, 0.3], (x, y) => (inDisc(x, y, 100, 80, 35) ? [0.95, 0.6, 0.1] : (x + y) % 23 < 5 ? [0.2, 0.2, 0.7] : undefined));
     expect(assessCut(grabCut(good, { x: 55, y: 35, width: 90, height: 90 }).evidence).doubts).toEqual([]);
+  });
+
+  test('a box cut that the network seeded onto the wrong thing disagrees with colour alone and is refused; a right seed agrees', () => {
+    // An orange disc (the object) and a blue block beside it, both in the box, over green. Colour alone
+    // keeps both; a network that marks only the block leads the seeded cut to the block.
+    const W = 200, H = 160;
+    const scene = photo(W, H, [0.2, 0.55, 0.25], (x, y) => (inDisc(x, y, 80, 100, 45) ? [0.95, 0.6, 0.1] : x >= 130 && x < 170 && y >= 10 && y < 50 ? [0.15, 0.2, 0.8] : undefined));
+    const saliency = (marks: (x: number, y: number) => boolean) => ({ width: W, height: H, threshold: 0.5, prob: Float32Array.from({ length: W * H }, (_, i) => (marks(i % W, Math.floor(i / W)) ? 0.99 : 0.01)) });
+    const box = { x: 25 / W, y: 5 / H, width: 150 / W, height: 150 / H };
+    const wrong = saliency((x, y) => x >= 130 && x < 170 && y >= 10 && y < 50);
+    expect(() => preprocessImage(scene, { box, saliency: wrong })).toThrow(/the cut seeded by the segmentation network and the cut by colour alone disagree \(they overlap by \d+ %, under 30 %\)/);
+    const forced = preprocessImage(scene, { box, saliency: wrong, force: true });
+    expect(forced.cut?.agreement).toBeLessThan(0.3);
+    const right = preprocessImage(scene, { box, saliency: saliency((x, y) => inDisc(x, y, 80, 100, 45)) });
+    expect(right.cut?.doubts).toEqual([]);
+    expect(right.cut?.agreement).toBeGreaterThan(0.6);
+    // Without a network there is nothing to agree with: no agreement is measured.
+    expect(preprocessImage(scene, { box, force: true }).cut?.agreement).toBeUndefined();
+  });
+
+  test('cutAgreement is the IoU of two masks of the same size', () => {
+    const a = { mask: Uint8Array.from([1, 1, 0, 0]), width: 2, height: 2 };
+    expect(cutAgreement(a, { ...a, mask: Uint8Array.from([1, 0, 1, 0]) })).toBeCloseTo(1 / 3, 6);
+    expect(cutAgreement({ ...a, mask: new Uint8Array(4) }, { ...a, mask: new Uint8Array(4) })).toBe(1);
+    expect(() => cutAgreement(a, { mask: new Uint8Array(6), width: 3, height: 2 })).toThrow(/not the same size/);
   });
 
   test('measureCut: coverage, pieces, sides and thickness of a mask', () => {

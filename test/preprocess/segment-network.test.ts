@@ -139,6 +139,27 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     await net.dispose();
   });
 
+  test('preprocessPhoto: a network that marks nothing leaves the border model\'s refusal standing, word for word; forced, that cut is kept', async () => {
+    const { image } = discPhoto(true);
+    const blind = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(0, -10)), { threads: 1 }); // background everywhere
+    const refusal = await preprocessPhoto(image, { size: 32, segmenter: blind }).catch((err: unknown) => err);
+    expect(refusal).toMatchObject({ code: 'DOUBTFUL_CUTOUT' });
+    // The same refusal, word for word, as without a network.
+    const withoutNetwork = (() => {
+      try {
+        preprocessImage(image, { size: 32 });
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(withoutNetwork).toMatch(/the cut-out is doubtful/);
+    expect((refusal as Error).message).toBe(withoutNetwork);
+    const forced = await preprocessPhoto(image, { size: 32, segmenter: blind, force: true });
+    expect(forced.matte).toBe('background-removal');
+    expect(forced.cut?.doubts).toEqual(preprocessImage(image, { size: 32, force: true }).cut?.doubts);
+    await blind.dispose();
+  });
+
   test('with a box, preprocessPhoto asks the network about the box; a network that sees nothing there leaves the cut to colour', async () => {
     const { image, truth } = discPhoto(true);
     const box = { x: 80 / 300, y: 20 / 200, width: 160 / 300, height: 150 / 200 };
