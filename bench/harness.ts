@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import type { RasterImage } from '../src/core/image.js';
 
 /** Times `fn`: one warm-up call, then `runs` timed calls; returns the median and minimum in ms. */
 export function time(fn: () => void, runs = 5): { median: number; min: number } {
@@ -14,6 +15,28 @@ export function time(fn: () => void, runs = 5): { median: number; min: number } 
   }
   ms.sort((a, b) => a - b);
   return { median: ms[Math.floor(ms.length / 2)], min: ms[0] };
+}
+
+/** One channel of an image as a flat array: by default its last (the alpha of an RGBA image, the only channel of a matte). */
+export function channelOf(image: RasterImage, channel = image.channels - 1): Float32Array {
+  const out = new Float32Array(image.width * image.height);
+  for (let i = 0; i < out.length; i++) out[i] = image.data[i * image.channels + channel];
+  return out;
+}
+
+/**
+ * IoU of two masks given as values per pixel, each set where it is at or above its threshold. Two
+ * empty masks agree (1).
+ */
+export function maskIoU(a: ArrayLike<number>, b: ArrayLike<number>, thresholdA = 0.5, thresholdB = 0.5): number {
+  if (a.length !== b.length) throw new Error(`maskIoU: the masks have ${a.length} and ${b.length} pixels`);
+  let both = 0, either = 0;
+  for (let k = 0; k < a.length; k++) {
+    const p = a[k] >= thresholdA, q = b[k] >= thresholdB;
+    if (p && q) both++;
+    if (p || q) either++;
+  }
+  return either ? both / either : 1;
 }
 
 /** Prints rows as a Markdown table (ready for the README). */

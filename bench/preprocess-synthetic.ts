@@ -15,6 +15,7 @@ import { CATEGORIES } from '../src/synth/categories.js';
 import { removeBackground } from '../src/preprocess/remove-background.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { assessCut, type CutVerdict } from '../src/preprocess/cut-confidence.js';
+import { channelOf, maskIoU } from './harness.js';
 import { preprocessPhoto } from '../src/preprocess/preprocess-image.js';
 import type { SegmentationNetwork } from '../src/preprocess/segment-network.js';
 
@@ -96,16 +97,7 @@ function* boxScenes(): Generator<Scene> {
 }
 
 /** IoU of the true alpha and a cut's (the alpha channel of an RGBA cut, or a one-channel matte). */
-function alphaIoU(truth: Float32Array, cut: RasterImage): number {
-  let inter = 0, union = 0;
-  const c = cut.channels, a = c === 4 ? 3 : 0;
-  for (let k = 0; k < truth.length; k++) {
-    const p = truth[k] >= 0.5, q = cut.data[k * c + a] >= 0.5;
-    if (p && q) inter++;
-    if (p || q) union++;
-  }
-  return union ? inter / union : 0;
-}
+const alphaIoU = (truth: Float32Array, cut: RasterImage) => maskIoU(truth, channelOf(cut));
 
 /** One synthetic cut: its IoU against the truth and the confidence check's verdict. */
 export interface SyntheticCut {

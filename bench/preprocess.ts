@@ -26,7 +26,7 @@ import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
 import { overCheckerboard } from './sheet-pictures.js';
 import { cutSyntheticSet, summariseSyntheticSet, type SyntheticSet } from './preprocess-synthetic.js';
-import { printTable, writeResults } from './harness.js';
+import { channelOf, maskIoU, printTable, writeResults } from './harness.js';
 
 /**
  * Boxes drawn by hand around the object on benchmark photos, loosely, as a person would
@@ -69,13 +69,7 @@ function photosUnder(dir: string): string[] {
 /** IoU of a cut's alpha (its last channel; same size) against a matte image's first channel, both at 0.5. */
 function matteIoU(cut: RasterImage, matte: RasterImage): number {
   if (cut.width !== matte.width || cut.height !== matte.height) throw new Error(`the cut is ${cut.width}×${cut.height} but the matte ${matte.width}×${matte.height}`);
-  let inter = 0, union = 0;
-  for (let k = 0; k < cut.width * cut.height; k++) {
-    const p = cut.data[k * cut.channels + cut.channels - 1] >= 0.5, q = matte.data[k * matte.channels] >= 0.5;
-    if (p && q) inter++;
-    if (p || q) union++;
-  }
-  return union ? inter / union : 0;
+  return maskIoU(channelOf(cut), channelOf(matte, 0));
 }
 
 /** The matte's bounding box with 5 % of its size added each side, clipped to the photo. */

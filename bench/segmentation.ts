@@ -29,7 +29,7 @@ import { loadSegmentationNetwork, segmentationModelDir } from '../src/preprocess
 import { decodeNpyUint8 } from '../src/synth/npy.js';
 import { composeContactSheet, type SheetCell } from '../src/synth/contact-sheet.js';
 import { fitInSquare, overCheckerboard } from './sheet-pictures.js';
-import { printTable, writeResults } from './harness.js';
+import { channelOf, maskIoU, printTable, writeResults } from './harness.js';
 
 interface Row {
   set: string;
@@ -41,16 +41,6 @@ interface Row {
   certainty: number | null;
   refused: string | null;
   ms: number;
-}
-
-function iouOf(pred: ArrayLike<number>, truth: ArrayLike<number>, pt: number, tt: number): number {
-  let i = 0, u = 0;
-  for (let k = 0; k < truth.length; k++) {
-    const a = pred[k] >= pt, b = truth[k] >= tt;
-    if (a && b) i++;
-    if (a || b) u++;
-  }
-  return u ? i / u : 1;
 }
 
 const SHEET_SIZE = 240;
@@ -81,7 +71,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         const s = await net.predict(image);
         ms += performance.now() - t;
-        ious.push(iouOf(s.prob, masks.data.subarray(k * R * R, (k + 1) * R * R), s.threshold, 128));
+        ious.push(maskIoU(s.prob, masks.data.subarray(k * R * R, (k + 1) * R * R), s.threshold, 128));
         try {
           certainties.push(networkCut(image, s).evidence.separation);
         } catch {
@@ -100,17 +90,16 @@ async function main(): Promise<void> {
   const photos = process.env.KILN_BENCHMARKS ?? resolve(process.cwd(), '..', 'shared', 'benchmarks');
   if (!existsSync(photos)) throw new Error(`benchmark photos not found at ${photos} (set KILN_BENCHMARKS)`);
   const read = async (name: string) => shrinkImage(await readImage(join(photos, 'images', name), { maxSide: 2048 }), 2048);
-  const alphaOf = (im: RasterImage) => Float32Array.from({ length: im.width * im.height }, (_, i) => im.data[i * 4 + 3]);
   const cases: Array<{ file: string; box: PixelBox; truth: (im: RasterImage) => Promise<Float32Array>; reference: string }> = [
     {
       file: 'plant.jpg', box: { x: 31, y: 0, width: 469, height: 333 }, reference: 'plant_matte.png',
       truth: async () => {
         const m = await readImage(join(photos, 'images', 'plant_matte.png'));
-        return Float32Array.from({ length: m.width * m.height }, (_, i) => m.data[i * m.channels]);
+        return channelOf(m, 0);
       },
     },
-    { file: 'apple.jpg', box: { x: 30, y: 0, width: 450, height: 505 }, reference: 'box cut', truth: async (im) => alphaOf(grabCut(im, { x: 30, y: 0, width: 450, height: 505 }).image) },
-    { file: 'orange.jpg', box: { x: 20, y: 35, width: 460, height: 470 }, reference: 'box cut', truth: async (im) => alphaOf(grabCut(im, { x: 20, y: 35, width: 460, height: 470 }).image) },
+    { file: 'apple.jpg', box: { x: 30, y: 0, width: 450, height: 505 }, reference: 'box cut', truth: async (im) => channelOf(grabCut(im, { x: 30, y: 0, width: 450, height: 505 }).image) },
+    { file: 'orange.jpg', box: { x: 20, y: 35, width: 460, height: 470 }, reference: 'box cut', truth: async (im) => channelOf(grabCut(im, { x: 20, y: 35, width: 460, height: 470 }).image) },
   ];
   for (const c of cases) {
     const image = await read(c.file);
@@ -129,7 +118,7 @@ async function main(): Promise<void> {
       try {
         const r = cut();
         const ms = performance.now() - t + extraMs;
-        row = { set, method, n: 1, iou: iouOf(alphaOf(r.image), truth, 0.5, 0.5), iouP10: null, share095: null, certainty: r.evidence.method === 'network' ? r.evidence.separation : null, refused: assessCut(r.evidence).doubts.join('; ') || null, ms };
+        row = { set, method, n: 1, iou: maskIoU(channelOf(r.image), truth, 0.5, 0.5), iouP10: null, share095: null, certainty: r.evidence.method === 'network' ? r.evidence.separation : null, refused: assessCut(r.evidence).doubts.join('; ') || null, ms };
         picture = fitInSquare(overCheckerboard(r.image), SHEET_SIZE);
       } catch (err) {
         row = { set, method, n: 1, iou: 0, iouP10: null, share095: null, certainty: null, refused: err instanceof Error ? err.message : String(err), ms: performance.now() - t + extraMs };
