@@ -15,9 +15,9 @@ import { CATEGORIES } from '../src/synth/categories.js';
 import { removeBackground } from '../src/preprocess/remove-background.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { assessCut, type CutVerdict } from '../src/preprocess/cut-confidence.js';
-import { channelOf, maskIoU } from './harness.js';
 import { preprocessPhoto } from '../src/preprocess/preprocess-image.js';
 import type { SegmentationNetwork } from '../src/preprocess/segment-network.js';
+import { channelOf, maskIoU } from './harness.js';
 
 const W = 240, H = 200;
 

@@ -11,7 +11,8 @@
  * --json prints one JSON row per cut instead of the table; --sheet writes a contact sheet of the
  * cut-outs over a checkerboard, each with its refusal written under it; --synthetic also runs the
  * synthetic sets the thresholds were chosen on (bench/preprocess-synthetic.ts; the box set seeded by
- * the network too, when one is installed) and prints how they split them. The cut-outs (the model's condition images, 256 px) are written to --out.
+ * the network too, when one is installed) and prints how they split them. The cut-outs (the model's
+ * condition images, 256 px) are written to --out.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';

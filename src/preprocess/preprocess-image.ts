@@ -139,7 +139,10 @@ export function preprocessImage(image: RasterImage, options: Partial<PreprocessO
   };
 }
 
-const isNothingFound = (err: unknown) => err instanceof KilnError && err.code === 'INVALID_INPUT';
+/** A cut refused as doubtful (`DOUBTFUL_CUTOUT`). */
+const isRefusal = (err: unknown): err is KilnError => err instanceof KilnError && err.code === 'DOUBTFUL_CUTOUT';
+/** A method that found nothing to cut (`INVALID_INPUT`). */
+const isNothingFound = (err: unknown): err is KilnError => err instanceof KilnError && err.code === 'INVALID_INPUT';
 
 /**
  * The graph cut in a box seeded by the network's prior, checked against the cut by colour alone of
@@ -194,7 +197,7 @@ function withOpaqueAlpha(image: RasterImage): RasterImage {
 
 /** Whether an error is a cut that can be retried by another method (refused as doubtful, or nothing found). */
 function isCutFailure(err: unknown): boolean {
-  return err instanceof KilnError && (err.code === 'DOUBTFUL_CUTOUT' || err.code === 'INVALID_INPUT');
+  return isRefusal(err) || isNothingFound(err);
 }
 
 /**
@@ -228,7 +231,7 @@ export async function preprocessPhoto(image: RasterImage, options: Partial<Prepr
       return preprocessImage(photo, { ...rest, force: false });
     } catch (err) {
       if (!isCutFailure(err)) throw err;
-      if ((err as KilnError).code === 'DOUBTFUL_CUTOUT') borderRefusal = err as KilnError;
+      if (isRefusal(err)) borderRefusal = err;
     }
   }
   const saliency = o.box ? await predictInBox(segmenter, photo, o.box, o.signal) : await segmenter.predict(photo, o.signal);
