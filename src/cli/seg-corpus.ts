@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKGROUND_SPLITS, type BackgroundSplit, type LicensePolicy } from '../synth/segmentation-backgrounds.js';
-import { SEG_CORPUS_DEFAULTS, writeSegmentationCorpus } from '../synth/segmentation-corpus.js';
+import { SEG_CORPUS_DEFAULTS, TARGET_FOCI, writeSegmentationCorpus, type TargetFocus } from '../synth/segmentation-corpus.js';
 import { SH3D_DEFAULT_DIR } from '../synth/sh3d-catalogs.js';
 import { intInRange, runCommand } from './flags.js';
 
@@ -29,6 +29,7 @@ interface SegCorpusCliOptions {
   sh3dShare: number;
   photoShare: number;
   copies: number;
+  focus: TargetFocus;
   shardSize: number;
   force?: boolean;
 }
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--sh3d-share <x>', 'share of targets that are Sweet Home 3D objects', share, d.sh3dShare)
     .option('--photo-share <x>', 'share of composites over a photograph (the rest: plain or graded backdrops)', share, d.photoShare)
     .option('--copies <n>', 'composites per target object', intInRange(1, 1000), d.copies)
+    .addOption(new Option('--focus <kind>', 'targets: any object, or foliage only (leafy procedural objects and catalogue plants; distractors stay any object)').choices(TARGET_FOCI).default(d.focus))
     .option('--shard-size <n>', 'composites per shard', intInRange(1, 100_000), d.shardSize)
     .option('--force', 'replace a non-empty output folder')
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'seg-corpus: ')) })
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<void> {
     sh3dShare: o.sh3dShare,
     photoShare: o.photoShare,
     copies: o.copies,
+    focus: o.focus,
     shardSize: o.shardSize,
     force: o.force ?? false,
     signal: controller.signal,

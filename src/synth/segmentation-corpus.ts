@@ -51,6 +51,8 @@ export interface SegCorpusOptions extends OperationOptions {
   photoShare: number;
   /** Composites per target object (each its own pose, light, place and background). */
   copies: number;
+  /** Which objects are targets: any, or only foliage (see `TARGET_FOCI`); distractors are any object either way. */
+  focus: TargetFocus;
   /** Composites per shard. */
   shardSize: number;
   /** Longer side the photographs are decoded to before cropping. */
@@ -69,6 +71,7 @@ export const SEG_CORPUS_DEFAULTS: Omit<SegCorpusOptions, 'split' | 'count' | 'ou
   sh3dShare: 0.35,
   photoShare: 0.85,
   copies: 3,
+  focus: 'any',
   shardSize: 500,
   backgroundSide: 1280,
   force: false,
@@ -98,10 +101,22 @@ export interface SegCorpusManifest {
   sh3dShare: number;
   photoShare: number;
   copies: number;
+  focus: TargetFocus;
   credits: string;
   seconds: number;
   compositesPerSecond: number;
 }
+
+/**
+ * Target foci: `foliage` draws targets only from the leafy procedural categories and the catalogue's
+ * plants, for a corpus that teaches the network that a mass of thin leaves is one object (it found
+ * the pot and missed the leaves of a real potted plant).
+ */
+export const TARGET_FOCI = ['any', 'foliage'] as const;
+export type TargetFocus = (typeof TARGET_FOCI)[number];
+const FOLIAGE_CATEGORIES = ['plant', 'plant', 'tree', 'cactus'];
+// Word starts, so that a street lamp is not a tree.
+const FOLIAGE_NAMES = /\b(plants?|trees?|flowers?|bush|palm|cactus|fern|ficus|bamboo|yucca|orchid|leaf|leaves|bouquet)/i;
 
 interface ObjectSlot {
   object: CompositeObject;
@@ -119,6 +134,8 @@ class ObjectPool {
   constructor(
     private readonly o: SegCorpusOptions,
     private readonly sh3d: Array<{ catalog: Sh3fCatalog; entry: CatalogEntry }>,
+    /** Objects of this focus only; a pool of another focus than `any` draws its own stream. */
+    private readonly focus: TargetFocus = 'any',
   ) {}
 
   slot(j: number): Promise<ObjectSlot> {
@@ -137,7 +154,8 @@ class ObjectPool {
 
   private async load(j: number): Promise<ObjectSlot> {
     const { split, seed, resolution } = this.o;
-    const rng = createRng(hashSeed(`kiln-seg-object/${seed}/${split}/${j}`));
+    const stream = this.focus === 'any' ? `${seed}/${split}/${j}` : `${seed}/${split}/${this.focus}/${j}`;
+    const rng = createRng(hashSeed(`kiln-seg-object/${stream}`));
     if (this.sh3d.length && rng.uniform() < this.o.sh3dShare) {
       const first = rng.int(this.sh3d.length);
       for (let t = 0; t < this.sh3d.length; t++) {
@@ -156,8 +174,9 @@ class ObjectPool {
     }
     const source = SEG_OBJECT_SOURCES[split].procedural;
     const s = objectSeed(seed, source, j);
-    const object = generateObject(s, { avoidHeldOut: source !== 'test', tile: Math.max(32, Math.min(128, resolution / 2)) });
-    return { object: { id: `procedural:${source}:${j}`, mesh: object.mesh } };
+    const category = this.focus === 'foliage' ? rng.pick(FOLIAGE_CATEGORIES) : undefined;
+    const object = generateObject(s, { category, avoidHeldOut: source !== 'test', tile: Math.max(32, Math.min(128, resolution / 2)) });
+    return { object: { id: `procedural:${source}:${j}${category ? `:${category}` : ''}`, mesh: object.mesh } };
   }
 }
 
@@ -178,6 +197,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
   if (!(Number.isInteger(o.count) && o.count >= 1)) throw new KilnError('INVALID_INPUT', `${name}: count must be a positive integer, got ${o.count}`);
   if (!(Number.isInteger(o.resolution) && o.resolution >= 32 && o.resolution <= 1024)) throw new KilnError('INVALID_INPUT', `${name}: resolution must be an integer in 32…1024, got ${o.resolution}`);
   if (!(Number.isInteger(o.copies) && o.copies >= 1)) throw new KilnError('INVALID_INPUT', `${name}: copies must be a positive integer, got ${o.copies}`);
+  if (!(TARGET_FOCI as readonly string[]).includes(o.focus)) throw new KilnError('INVALID_INPUT', `${name}: focus must be one of ${TARGET_FOCI.join(', ')}, got '${o.focus}'`);
   const out = resolve(o.out);
   const pictures = o.pictures ?? backgroundsOf(o.split, o.licenses);
   const backgrounds = await loadBackgrounds(pictures, o.backgroundSide, false);
@@ -190,6 +210,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
   await prepareCorpusFolder(out, { force: o.force, exportMeshes: false, operation: name });
   const started = performance.now();
   const pool = new ObjectPool(o, sh3d);
+  const targets = o.focus === 'any' ? pool : new ObjectPool(o, sh3d.filter((c) => FOLIAGE_NAMES.test(c.entry.name)), o.focus);
   const R = o.resolution, px = R * R;
   const shards: SegShardEntry[] = [];
   const credits = new Map<string, CreditedModel>();
@@ -218,7 +239,8 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
     throwIfAborted(o.signal, name);
     const j = Math.floor(i / o.copies);
     pool.forgetBelow(j);
-    const target = await pool.slot(j);
+    targets.forgetBelow(j);
+    const target = await targets.slot(j);
     const others: ObjectSlot[] = [];
     for (let d = 1; d <= DISTRACTOR_WINDOW; d++) others.push(await pool.slot(j + d));
     const c = await makeComposite({
@@ -264,6 +286,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
     sh3dShare: sh3d.length ? o.sh3dShare : 0,
     photoShare: o.photoShare,
     copies: o.copies,
+    focus: o.focus,
     credits: 'CREDITS.md',
     seconds,
     compositesPerSecond: Math.round((o.count / Math.max(0.01, seconds)) * 100) / 100,

@@ -7,7 +7,8 @@ follows a cosine over the whole budget: by training time (`train.schedule: "time
 `train.budget_minutes`, so a run ends on time whatever the machine's speed) or by steps
 (`"steps"`, `train.max_steps`). An invocation stops at the end of the budget or after
 `--max-minutes`; run it again to continue from the checkpoint (the time already trained is kept in
-it). Validation (IoU on the held-out composites, with the EMA weights) runs every `val_every` steps
+it). `--init-from CHECKPOINT` warm-starts a new run from another run's EMA weights (a fine-tune on a
+new corpus; the optimiser and the time budget start afresh). Validation (IoU on the held-out composites, with the EMA weights) runs every `val_every` steps
 and at the end.
 """
 import argparse
@@ -105,6 +106,7 @@ def main():
     ap.add_argument("--limit", type=int, default=None, help="use only the first N training composites")
     ap.add_argument("--max-steps", type=int, default=None, help="stop this invocation at this step")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop this invocation after this much training time")
+    ap.add_argument("--init-from", default=None, help="warm start a new run from this checkpoint's EMA weights (ignored once the run has its own checkpoint)")
     args = ap.parse_args()
     cfg = json.load(open(args.config))
     tc, inp = cfg["train"], cfg["input"]
@@ -127,6 +129,11 @@ def main():
     if ck:
         step, trained_s = ck["step"], ck["trained_s"]
         print(f"resumed at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
+    elif args.init_from:
+        weights = torch.load(args.init_from)["ema"]
+        model.load_state_dict(weights)
+        ema.load_state_dict(weights)
+        print(f"initialised from {args.init_from} (its EMA weights)", flush=True)
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M", flush=True)
 
     def checkpoint():
