@@ -121,7 +121,7 @@ describe('segmentation composites', () => {
     // A foliage corpus draws its targets from the leafy categories only; distractors stay any object.
     const foliage = await writeSegmentationCorpus({ ...common, count: 4, focus: 'foliage', out: join(dir, 'foliage') });
     expect(foliage.focus).toBe('foliage');
-    const records = [0, 1].flatMap((k) => JSON.parse(readFileSync(join(dir, 'foliage', `shard-0000${k}`, 'index.json'), 'utf8')).records);
+    const records = foliage.shards.flatMap((s) => JSON.parse(readFileSync(join(dir, 'foliage', s.name, 'index.json'), 'utf8')).records);
     expect(records).toHaveLength(4);
     for (const r of records) expect(r.target.id).toMatch(/^procedural:train:\d+:(plant|tree|cactus)$/);
     await expect(writeSegmentationCorpus({ ...common, count: 1, focus: 'leaves' as never, out: join(dir, 'leaves') })).rejects.toThrow(/focus must be one of any, foliage/);

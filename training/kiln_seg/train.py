@@ -8,8 +8,8 @@ follows a cosine over the whole budget: by training time (`train.schedule: "time
 (`"steps"`, `train.max_steps`). An invocation stops at the end of the budget or after
 `--max-minutes`; run it again to continue from the checkpoint (the time already trained is kept in
 it). `--init-from CHECKPOINT` warm-starts a new run from another run's EMA weights (a fine-tune on a
-new corpus; the optimiser and the time budget start afresh). Validation (IoU on the held-out composites, with the EMA weights) runs every `val_every` steps
-and at the end.
+new corpus; the optimiser and the time budget start afresh). Validation (IoU on the held-out
+composites, with the EMA weights) runs every `val_every` steps and at the end.
 """
 import argparse
 import copy
