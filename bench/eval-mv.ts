@@ -17,7 +17,9 @@
  *   15° elevation; text and ablation default to none there);
  * - text → 3D: English and Chinese captions alternately; F-score after ICP alignment (a caption fixes
  *   no yaw) and colour accuracy where the caption's colour dominates the ground-truth renders;
- * - ablation: the guidance presets on the first `--ablation` objects.
+ * - ablation: the guidance presets on the first `--ablation` objects;
+ * - per object: the default guidance's scores for each object (`perObject` in the JSON), which
+ *   `compare:mv` pairs between two models.
  */
 import { Command } from 'commander';
 import type { RasterImage } from '../src/core/image.js';
@@ -44,6 +46,7 @@ const push = (acc: PresetResult, r: { f005: number; f01: number; chamfer: number
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
+export interface PerObjectRow { id: string; category: string; fscore_005: number; psnr: number; alpha_iou: number; baseline_fscore_005: number }
 interface PresetResult { psnr: number[]; ssim: number[]; iou: number[]; depth: number[]; f005: number[]; f01: number[]; chamfer: number[] }
 const emptyResult = (): PresetResult => ({ psnr: [], ssim: [], iou: [], depth: [], f005: [], f01: [], chamfer: [] });
 
@@ -107,6 +110,8 @@ async function main(): Promise<void> {
   const oracleSilhouette = emptyResult();
   const text = { en: { f005: [] as number[], color: [] as number[] }, zh: { f005: [] as number[], color: [] as number[] } };
   const heldOut = { f005: [] as number[] };
+  // One row per object (default guidance), so two models can be compared object by object (compare:mv).
+  const perObject: PerObjectRow[] = [];
   const n = Math.max(o.count, textCount, ablationCount);
   const t0 = performance.now();
   let genSeconds = 0, gens = 0;
@@ -126,6 +131,8 @@ async function main(): Promise<void> {
       gens++;
       if (s.heldOut) heldOut.f005.push(results.default.f005.at(-1)!);
       push(baseline, await shapeScore(mirroredPair(condition, s.condition), s.mesh, 'none', 0));
+      const d = results.default;
+      perObject.push({ id: s.id, category: s.category, fscore_005: d.f005.at(-1)!, psnr: d.psnr.at(-1)!, alpha_iou: d.iou.at(-1)!, baseline_fscore_005: baseline.f005.at(-1)! });
       // Oracles: the true views, as the model would ideally draw them, through the same reconstruction.
       push(oracleDepth, await shapeScore(gtViews, s.mesh, 'none', 0));
       push(oracleSilhouette, await shapeScore(gtViews.map(({ camera, image }) => ({ camera, image })), s.mesh, 'none', 0));
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
     ablation,
     secondsPerImageGeneration: genSeconds / Math.max(1, gens),
     seconds: (performance.now() - t0) / 1000,
+    perObject,
   };
   // Results files hold test-split measurements (the README's tables); a run on another split,
   // e.g. val while choosing between models, must not overwrite them.

@@ -28,6 +28,7 @@ interface SegCorpusCliOptions {
   sh3d: boolean;
   sh3dShare: number;
   photoShare: number;
+  roomShare: number;
   copies: number;
   focus: TargetFocus;
   shardSize: number;
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--no-sh3d', 'procedural objects only')
     .option('--sh3d-share <x>', 'share of targets that are Sweet Home 3D objects', share, d.sh3dShare)
     .option('--photo-share <x>', 'share of composites over a photograph (the rest: plain or graded backdrops)', share, d.photoShare)
+    .option('--room-share <x>', 'share of composites over a rendered room furnished with other objects (before --photo-share)', share, d.roomShare)
     .option('--copies <n>', 'composites per target object', intInRange(1, 1000), d.copies)
     .addOption(new Option('--focus <kind>', 'targets: any object, or foliage only (leafy procedural objects and catalogue plants; distractors stay any object)').choices(TARGET_FOCI).default(d.focus))
     .option('--shard-size <n>', 'composites per shard', intInRange(1, 100_000), d.shardSize)
@@ -71,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
     sh3dDir: o.sh3d ? o.sh3dDir : null,
     sh3dShare: o.sh3dShare,
     photoShare: o.photoShare,
+    roomShare: o.roomShare,
     copies: o.copies,
     focus: o.focus,
     shardSize: o.shardSize,

@@ -6,3 +6,4 @@ export * from './rigid-fit.js';
 export * from './sample-surface.js';
 export * from './surface-distance.js';
 export * from './view-metrics.js';
+export * from './paired.js';

@@ -6,15 +6,16 @@ import { fromRotationY, normalize, type Vec3 } from '../geometry/mat4.js';
 import { transformMesh, type Mesh } from '../geometry/mesh.js';
 import { renderMesh, type Lighting } from '../render/render-mesh.js';
 import type { LoadedBackground } from './segmentation-backgrounds.js';
+import { renderRoom, type RoomRecord } from './segmentation-rooms.js';
 
 /**
  * One training composite for the salient-object segmentation network: a rendered object (the
  * target, whose alpha is the exact mask) in a random pose and light, at a random scale and
- * position, over a random crop of a real photograph (or, sometimes, a plain or graded backdrop, so
- * the network knows those too), with procedural clutter: other rendered objects as distractors
- * (mostly behind, smaller, often cut by the frame; sometimes in front, hiding part of the target,
- * which the mask then leaves out), contact shadows, background defocus, colour casts, blur,
- * sensor noise and JPEG artefacts.
+ * position, over a random crop of a real photograph (or a rendered, furnished room, or,
+ * sometimes, a plain or graded backdrop, so the network knows those too), with procedural clutter:
+ * other rendered objects as distractors (mostly behind, smaller, often cut by the frame; sometimes
+ * in front, hiding part of the target, which the mask then leaves out), contact shadows, background
+ * defocus, colour casts, blur, sensor noise and JPEG artefacts.
  *
  * Objects often wear a photograph instead of their own material (a crop of one of the split's
  * pictures, shaded by the render's own light), and lights range from flat to hard with deep shade:
@@ -41,12 +42,21 @@ export interface CompositeSpec {
   backgrounds: readonly LoadedBackground[];
   /** Share of composites over a photograph (the rest over a plain or graded backdrop). */
   photoShare: number;
+  /**
+   * Share of composites over a rendered, furnished room (`segmentation-rooms.ts`, furnished
+   * from `distractors`), drawn before the photograph share; 0 (the default) draws nothing, so
+   * corpora written without rooms stay the same bytes.
+   */
+  roomShare?: number;
 }
 
 /** What was drawn for one composite (the record in a shard's index). */
 export interface CompositeRecord {
   target: { id: string; size: number; centre: [number, number]; yaw: number; elevation: number; fov: number; shadow: boolean; surface: SpriteSurface };
-  background: { kind: 'photo'; path: string; crop: [number, number, number]; flip: boolean; defocus: number } | { kind: 'plain' | 'gradient'; colours: number[][] };
+  background:
+    | { kind: 'photo'; path: string; crop: [number, number, number]; flip: boolean; defocus: number }
+    | { kind: 'plain' | 'gradient'; colours: number[][] }
+    | (RoomRecord & { defocus: number });
   distractors: Array<{ id: string; size: number; centre: [number, number]; front: boolean; surface: SpriteSurface }>;
   cast: [number, number, number];
   blur: number;
@@ -352,7 +362,13 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
   // Background, in linear RGB.
   const bg = new Float32Array(n * 3);
   let background: CompositeRecord['background'];
-  if (spec.backgrounds.length && rng.uniform() < spec.photoShare) {
+  if ((spec.roomShare ?? 0) > 0 && rng.uniform() < spec.roomShare!) {
+    const room = renderRoom(R, rng, spec.distractors, randomLighting(rng));
+    bg.set(room.rgb);
+    const defocus = rng.uniform() < A.defocus ? Math.round(rng.range(1, 4)) : 0;
+    blurRgb(bg, R, R, defocus);
+    background = { ...room.record, defocus };
+  } else if (spec.backgrounds.length && rng.uniform() < spec.photoShare) {
     const pic = rng.pick(spec.backgrounds);
     const short = Math.min(pic.width, pic.height);
     const side = Math.round(short * rng.range(0.3, 1));

@@ -49,6 +49,8 @@ export interface SegCorpusOptions extends OperationOptions {
   sh3dShare: number;
   /** Share of composites over a photograph (the rest over plain or graded backdrops). */
   photoShare: number;
+  /** Share of composites over a rendered, furnished room, drawn first (the photograph share applies to the rest). */
+  roomShare: number;
   /** Composites per target object (each its own pose, light, place and background). */
   copies: number;
   /** Which objects are targets: any, or only foliage (see `TARGET_FOCI`); distractors are any object either way. */
@@ -70,6 +72,7 @@ export const SEG_CORPUS_DEFAULTS: Omit<SegCorpusOptions, 'split' | 'count' | 'ou
   sh3dDir: SH3D_DEFAULT_DIR,
   sh3dShare: 0.35,
   photoShare: 0.85,
+  roomShare: 0,
   copies: 3,
   focus: 'any',
   shardSize: 500,
@@ -100,6 +103,7 @@ export interface SegCorpusManifest {
   objects: { procedural: number; sh3d: number };
   sh3dShare: number;
   photoShare: number;
+  roomShare: number;
   copies: number;
   focus: TargetFocus;
   credits: string;
@@ -250,8 +254,11 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
       distractors: others.map((s) => s.object),
       backgrounds,
       photoShare: o.photoShare,
+      roomShare: o.roomShare,
     });
-    const used = [target, ...others.filter((s) => c.record.distractors.some((d) => d.id === s.object.id))];
+    const bg = c.record.background;
+    const shown = new Set([...c.record.distractors.map((d) => d.id), ...(bg.kind === 'room' ? bg.furniture.map((f) => f.id) : [])]);
+    const used = [target, ...others.filter((s) => shown.has(s.object.id))];
     for (const s of used) {
       if (s.credit) credits.set(s.credit.key, s.credit);
       (s.object.id.startsWith('sh3d:') ? ids.sh3d : ids.procedural).add(s.object.id);
@@ -285,6 +292,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
     objects: { procedural: ids.procedural.size, sh3d: ids.sh3d.size },
     sh3dShare: sh3d.length ? o.sh3dShare : 0,
     photoShare: o.photoShare,
+    roomShare: o.roomShare,
     copies: o.copies,
     focus: o.focus,
     credits: 'CREDITS.md',

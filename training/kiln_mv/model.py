@@ -1,8 +1,8 @@
 """The multi-view DiT.
 
 All six views are denoised together: each noisy view goes through a small convolutional encoder to a
-4x4 grid of tokens, the 96 view tokens and the condition tokens (16 from the condition image, one per
-caption token) share one self-attention sequence, so views attend to each other and to the condition
+4x4 grid of tokens (8x8 with `patch: 1`), the 96 (384) view tokens and the condition tokens (16 from
+the condition image, one per caption token) share one self-attention sequence, so views attend to each other and to the condition
 (the reference-attention idea of Hunyuan3D-1 and Zero123++), timestep conditioning enters through
 adaLN-Zero, and a convolutional decoder with skip connections from the encoder draws the pixels.
 The model predicts the clean views (x-prediction): with patch tokens far wider than the network,
@@ -24,7 +24,7 @@ def block(cin, cout, stride):
 class ConvEncoder(nn.Module):
     """[B, C, 64, 64] -> tokens [B, (8 / patch)^2, d] and skip features at 64, 32, 16, 8 px.
 
-    `patch` is the token size on the 8-px feature grid: 2 gives 16 tokens (the multi-view model),
+    `patch` is the token size on the 8-px feature grid: 2 gives 16 tokens (the multi-view model's default),
     1 gives 64 (the text-to-image model, whose one image can afford more tokens)."""
 
     def __init__(self, cin, chans, d, patch=2):
@@ -140,10 +140,13 @@ class Denoiser(nn.Module):
         d = cfg["width"]
         self.views = cfg["views"]
         self.pixel_condition = cfg.get("pixel_condition", False)
-        self.enc = ConvEncoder(9 if self.pixel_condition else 5, cfg["conv_channels"], d)
-        self.dec = ConvDecoder(5, cfg["conv_channels"], d)
+        # patch 2: 16 tokens per view (a 4x4 grid); patch 1: 64 (8x8), so a view's silhouette is
+        # carried at twice the resolution through the attention that relates the views.
+        patch = cfg.get("patch", 2)
+        self.enc = ConvEncoder(9 if self.pixel_condition else 5, cfg["conv_channels"], d, patch)
+        self.dec = ConvDecoder(5, cfg["conv_channels"], d, patch)
         self.view_emb = nn.Parameter(torch.randn(cfg["views"], 1, d) * 0.02)
-        self.pos = nn.Parameter(torch.randn(1, 16, d) * 0.02)
+        self.pos = nn.Parameter(torch.randn(1, (8 // patch) ** 2, d) * 0.02)
         self.t_mlp = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, d))
         self.ctx_pool = nn.Linear(d, d)
         self.blocks = nn.ModuleList([DiTBlock(d, cfg["heads"]) for _ in range(cfg["layers"])])

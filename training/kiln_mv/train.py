@@ -46,14 +46,18 @@ def grow_state(own, loaded):
     """Fits an older model's weights into this one: input convolutions that grew channels keep the
     old ones and start the new ones at zero; embeddings that grew rows (a vocabulary extended at the
     end) keep the old rows and start the new ones as the model initialised them; blocks the old model
-    lacks keep their initialisation (adaLN-Zero: a new block starts as the identity)."""
+    lacks keep their initialisation (adaLN-Zero: a new block starts as the identity); a denoiser whose
+    token grid grew finer (patch 2 -> 1) starts from the coarse one (see finer_tokens)."""
     out = dict(own)
     for name, value in loaded.items():
         if name not in own:
             raise ValueError(f"{name}: not in this model")
         value = value.float()
         mine = own[name]
-        if mine.shape == value.shape:
+        finer = finer_tokens(name, value, mine)
+        if finer is not None:
+            out[name] = finer
+        elif mine.shape == value.shape:
             out[name] = value
         elif mine.dim() == value.dim() == 4 and mine.shape[0] == value.shape[0] and mine.shape[1] > value.shape[1]:
             grown = torch.zeros_like(mine)
@@ -66,6 +70,23 @@ def grow_state(own, loaded):
         else:
             raise ValueError(f"{name}: shape {tuple(value.shape)} cannot grow into {tuple(mine.shape)}")
     return out
+
+
+def finer_tokens(name, value, mine):
+    """A 2x2-patch denoiser's weights for a 1x1-patch one (4x4 -> 8x8 tokens per view), or None when
+    `name` is not one of the three tensors that differ. Each fine token starts as the coarse token
+    of its 2x2 cell would be on a locally flat feature map: the patch convolution's four taps are
+    summed, the un-patch's four taps averaged, and each position embedding repeats over its cell."""
+    if value.shape == mine.shape:
+        return None
+    if name == "denoiser.enc.patch.weight" and value.shape[2:] == (2, 2) and mine.shape[2:] == (1, 1):
+        return value.sum(dim=(2, 3), keepdim=True)
+    if name == "denoiser.dec.unpatch.weight" and value.shape[2:] == (2, 2) and mine.shape[2:] == (1, 1):
+        return value.mean(dim=(2, 3), keepdim=True)
+    if name == "denoiser.pos" and value.shape[1] == 16 and mine.shape[1] == 64:
+        grid = value.reshape(1, 4, 4, -1).repeat_interleave(2, dim=1).repeat_interleave(2, dim=2)
+        return grid.reshape(1, 64, -1)
+    return None
 
 
 def condition_batch(data, idx, rng, cfg_t, text_len):
