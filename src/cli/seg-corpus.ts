@@ -29,6 +29,7 @@ interface SegCorpusCliOptions {
   sh3dShare: number;
   photoShare: number;
   roomShare: number;
+  targetCut: number;
   copies: number;
   focus: TargetFocus;
   shardSize: number;
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--sh3d-share <x>', 'share of targets that are Sweet Home 3D objects', share, d.sh3dShare)
     .option('--photo-share <x>', 'share of composites over a photograph (the rest: plain or graded backdrops)', share, d.photoShare)
     .option('--room-share <x>', 'share of composites over a rendered room furnished with other objects (before --photo-share)', share, d.roomShare)
+    .option('--target-cut <x>', 'chance the frame cuts a target (by up to 35 % of its box)', share, d.targetCut)
     .option('--copies <n>', 'composites per target object', intInRange(1, 1000), d.copies)
     .addOption(new Option('--focus <kind>', 'targets: any object, or foliage only (leafy procedural objects and catalogue plants; distractors stay any object)').choices(TARGET_FOCI).default(d.focus))
     .option('--shard-size <n>', 'composites per shard', intInRange(1, 100_000), d.shardSize)
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<void> {
     sh3dShare: o.sh3dShare,
     photoShare: o.photoShare,
     roomShare: o.roomShare,
+    targetCut: o.targetCut,
     copies: o.copies,
     focus: o.focus,
     shardSize: o.shardSize,

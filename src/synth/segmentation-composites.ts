@@ -48,6 +48,8 @@ export interface CompositeSpec {
    * corpora written without rooms stay the same bytes.
    */
   roomShare?: number;
+  /** Chance the frame cuts the target (default `COMPOSITE_RANGES.targetCut`): photos of plants are often cut by it. */
+  targetCut?: number;
 }
 
 /** What was drawn for one composite (the record in a shard's index). */
@@ -404,7 +406,7 @@ export async function makeComposite(spec: CompositeSpec): Promise<Composite> {
   const targetSprite = renderSprite(spec.target, R, size, rng, lighting, spec.backgrounds);
   const tbox = spriteBox(targetSprite) ?? [R / 2 - 1, R / 2 - 1, R / 2 + 1, R / 2 + 1];
   const tw = tbox[2] - tbox[0], th = tbox[3] - tbox[1];
-  const cut = rng.uniform() < A.targetCut;
+  const cut = rng.uniform() < (spec.targetCut ?? A.targetCut);
   // In the frame with a small margin, or, when cut, with up to 35 % of its box past an edge.
   const slackX = Math.max(0, (R - tw) / 2 + (cut ? 0.35 * tw : -2)), slackY = Math.max(0, (R - th) / 2 + (cut ? 0.35 * th : -2));
   const tcx = R / 2 + rng.range(-slackX, slackX), tcy = R / 2 + rng.range(-slackY, slackY);

@@ -11,7 +11,7 @@ import { prepareCorpusFolder } from './corpus-shards.js';
 import { generateObject } from './generate-object.js';
 import { encodeNpy } from './npy.js';
 import { backgroundsOf, loadBackgrounds, renderBackgroundCredits, BACKGROUND_SPLITS, type BackgroundPicture, type BackgroundSplit, type LicensePolicy } from './segmentation-backgrounds.js';
-import { compositeSeed, makeComposite, type CompositeObject, type CompositeRecord } from './segmentation-composites.js';
+import { COMPOSITE_RANGES, compositeSeed, makeComposite, type CompositeObject, type CompositeRecord } from './segmentation-composites.js';
 import { readSh3dCatalogs, SH3D_DEFAULT_DIR } from './sh3d-catalogs.js';
 import { renderCredits, type CreditedModel } from './sh3d-credits.js';
 import { filterSh3dEntry } from './sh3d-filter.js';
@@ -51,6 +51,8 @@ export interface SegCorpusOptions extends OperationOptions {
   photoShare: number;
   /** Share of composites over a rendered, furnished room, drawn first (the photograph share applies to the rest). */
   roomShare: number;
+  /** Chance the frame cuts a target (by up to 35 % of its box). */
+  targetCut: number;
   /** Composites per target object (each its own pose, light, place and background). */
   copies: number;
   /** Which objects are targets: any, or only foliage (see `TARGET_FOCI`); distractors are any object either way. */
@@ -73,6 +75,7 @@ export const SEG_CORPUS_DEFAULTS: Omit<SegCorpusOptions, 'split' | 'count' | 'ou
   sh3dShare: 0.35,
   photoShare: 0.85,
   roomShare: 0,
+  targetCut: COMPOSITE_RANGES.targetCut,
   copies: 3,
   focus: 'any',
   shardSize: 500,
@@ -104,6 +107,7 @@ export interface SegCorpusManifest {
   sh3dShare: number;
   photoShare: number;
   roomShare: number;
+  targetCut: number;
   copies: number;
   focus: TargetFocus;
   credits: string;
@@ -255,6 +259,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
       backgrounds,
       photoShare: o.photoShare,
       roomShare: o.roomShare,
+      targetCut: o.targetCut,
     });
     const bg = c.record.background;
     const shown = new Set([...c.record.distractors.map((d) => d.id), ...(bg.kind === 'room' ? bg.furniture.map((f) => f.id) : [])]);
@@ -293,6 +298,7 @@ export async function writeSegmentationCorpus(options: Partial<SegCorpusOptions>
     sh3dShare: sh3d.length ? o.sh3dShare : 0,
     photoShare: o.photoShare,
     roomShare: o.roomShare,
+    targetCut: o.targetCut,
     copies: o.copies,
     focus: o.focus,
     credits: 'CREDITS.md',

@@ -7,6 +7,13 @@ import { ROOM_RANGES, renderRoom } from '../../src/synth/segmentation-rooms.js';
 
 const objects: CompositeObject[] = [5, 6, 7].map((seed) => ({ id: `procedural:test:${seed}`, mesh: generateObject(seed, { tile: 32 }).mesh }));
 
+/** Mask pixels (≥ ½) on the frame's edge. */
+function borderPixels(mask: Uint8Array, R: number): number {
+  let n = 0;
+  for (let k = 0; k < R; k++) for (const i of [k, (R - 1) * R + k, k * R, k * R + R - 1]) if (mask[i] >= 128) n++;
+  return n;
+}
+
 describe('room backgrounds', () => {
   test('are deterministic, fill the whole frame, and stand their furniture in the room', () => {
     const a = renderRoom(64, createRng(3), objects, DEFAULT_LIGHTING);
@@ -45,5 +52,17 @@ describe('room backgrounds', () => {
       if (room.record.background.kind === 'room') for (const f of room.record.background.furniture) expect(f.id).not.toBe(objects[0].id);
     }
     expect([...kinds]).toEqual(['room']);
+  });
+});
+
+describe('composite framing', () => {
+  test('targetCut sets how often the frame cuts the target', async () => {
+    const base = { resolution: 64, target: objects[0], distractors: [], backgrounds: [], photoShare: 0 };
+    let cutAlways = 0, cutNever = 0;
+    for (let i = 0; i < 12; i++) {
+      if (borderPixels((await makeComposite({ ...base, targetCut: 1, seed: compositeSeed(4, 'train', i) })).mask, 64) > 0) cutAlways++;
+      if (borderPixels((await makeComposite({ ...base, targetCut: 0, seed: compositeSeed(4, 'train', i) })).mask, 64) > 0) cutNever++;
+    }
+    expect(cutAlways).toBeGreaterThan(cutNever + 2);
   });
 });
