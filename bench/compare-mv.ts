@@ -1,6 +1,6 @@
 /**
- * Two multi-view models, object by object: reads two `eval:mv --json` results (same source, split
- * and seed) and prints, for F@0.05, PSNR and alpha IoU, the mean difference (B − A) with a paired
+ * Two multi-view models, object by object: reads two `eval:mv` results (its results files, or what
+ * `--json` printed; same source, split and seed) and prints, for F@0.05, PSNR and alpha IoU, the mean difference (B − A) with a paired
  * bootstrap 95 % interval and how many objects each model won.
  *
  *   npm run -s compare:mv -- A.json B.json [--json]
@@ -18,13 +18,14 @@ interface EvalSummary { model: string; trainingSteps?: number; source: string; s
 const METRICS = ['fscore_005', 'psnr', 'alpha_iou'] as const;
 
 function readSummary(path: string): EvalSummary {
-  let parsed: { rows?: EvalSummary[] };
+  let parsed: { rows?: EvalSummary[] } & Partial<EvalSummary>;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`${path}: not a readable eval:mv result (${err instanceof Error ? err.message : String(err)})`);
   }
-  const summary = parsed.rows?.[0];
+  // A results file (bench/results/eval-mv*.json) holds the summary in rows[0]; `eval:mv --json` prints it bare.
+  const summary = parsed.rows?.[0] ?? (parsed.perObject ? (parsed as EvalSummary) : undefined);
   if (!summary?.perObject?.length) throw new Error(`${path}: no per-object rows (written by eval:mv before it recorded them?)`);
   return summary;
 }
