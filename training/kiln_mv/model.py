@@ -2,9 +2,10 @@
 
 All six views are denoised together: each noisy view goes through a small convolutional encoder to a
 4x4 grid of tokens (8x8 with `patch: 1`), the 96 (384) view tokens and the condition tokens (16 from
-the condition image, one per caption token) share one self-attention sequence, so views attend to each other and to the condition
-(the reference-attention idea of Hunyuan3D-1 and Zero123++), timestep conditioning enters through
-adaLN-Zero, and a convolutional decoder with skip connections from the encoder draws the pixels.
+the condition image, one per caption token) share one self-attention sequence, so views attend to
+each other and to the condition (the reference-attention idea of Hunyuan3D-1 and Zero123++),
+timestep conditioning enters through adaLN-Zero, and a convolutional decoder with skip connections
+from the encoder draws the pixels.
 The model predicts the clean views (x-prediction): with patch tokens far wider than the network,
 predicting noise or velocity leaves per-pixel noise the tokens cannot carry.
 
