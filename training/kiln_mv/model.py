@@ -168,7 +168,6 @@ class Denoiser(nn.Module):
         n = tok.shape[1]
         tok = (tok.reshape(b, v, n, self.d) + self.view_emb + self.pos).reshape(b, v * n, self.d)
         c = self.t_mlp(timestep_embedding(t, self.d)) + self.ctx_pool(context.mean(dim=1))
-        k = context.shape[1]
         h = torch.cat([tok, context], dim=1)
         for blk in self.blocks:
             h = blk(h, c)
