@@ -21,6 +21,7 @@
  * - per object: the default guidance's scores for each object (`perObject` in the JSON), which
  *   `compare:mv` pairs between two models.
  */
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { RasterImage } from '../src/core/image.js';
 import { rigCameras } from '../src/geometry/rig.js';
@@ -204,10 +205,13 @@ async function main(): Promise<void> {
     seconds: (performance.now() - t0) / 1000,
     perObject,
   };
-  // Results files hold test-split measurements (the README's tables); a run on another split,
-  // e.g. val while choosing between models, must not overwrite them.
+  // The plain results files hold the shipped model's test-split measurements (the README's tables);
+  // a run on another split, or of another model folder (a candidate being compared), must not
+  // overwrite them, so it is written beside them under the split's and the folder's names.
   const stem = real ? 'eval-mv-sh3d' : 'eval-mv';
-  writeResults(o.split === 'test' ? stem : `${stem}-${o.split}`, [summary]);
+  const otherModel = resolve(o.model) !== resolve(defaultModelDir());
+  const suffix = [o.split === 'test' ? '' : o.split, otherModel ? basename(resolve(o.model)) : ''].filter(Boolean).join('-');
+  const resultsPath = writeResults(suffix ? `${stem}-${suffix}` : stem, [summary]);
   if (o.json) {
     console.log(JSON.stringify(summary, null, 2));
     await model.dispose();
@@ -232,7 +236,7 @@ async function main(): Promise<void> {
     console.log('\nGuidance ablation (image → 3D)');
     printTable(ablation);
   }
-  console.log(`\n${summary.secondsPerImageGeneration.toFixed(2)} s per generation (6 views × ${m.sampler.steps} steps with guidance), ${summary.seconds.toFixed(0)} s in all`);
+  console.log(`\n${summary.secondsPerImageGeneration.toFixed(2)} s per generation (6 views × ${m.sampler.steps} steps with guidance), ${summary.seconds.toFixed(0)} s in all; results in ${resultsPath}`);
   await model.dispose();
 }
 
