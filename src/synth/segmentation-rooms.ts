@@ -1,3 +1,4 @@
+import { clamp01 } from '../core/progress.js';
 import { srgbToLinear } from '../core/srgb.js';
 import type { Rng } from '../core/rng.js';
 import type { RasterImage } from '../core/image.js';
@@ -6,6 +7,7 @@ import { fromRotationX, fromRotationY, fromScale, fromTranslation, multiply, typ
 import { computeBounds, transformMesh, type Mesh } from '../geometry/mesh.js';
 import { plane } from '../geometry/primitives.js';
 import { renderMesh, type Lighting } from '../render/render-mesh.js';
+import type { CompositeObject } from './segmentation-composites.js';
 
 /**
  * Indoor backgrounds for the segmentation composites: a room (floor, ceiling, walls) furnished with
@@ -20,12 +22,6 @@ import { renderMesh, type Lighting } from '../render/render-mesh.js';
  * Units: objects come with their longest side 1 and are scaled by 0.5–1.8, so a unit is about a
  * metre; a room is 5–9 units wide and deep.
  */
-export interface RoomObject {
-  id: string;
-  /** Centred, longest side 1, upright, front +Z (as composite objects are). */
-  mesh: Mesh;
-}
-
 export const FLOOR_KINDS = ['planks', 'tiles', 'carpet'] as const;
 export type FloorKind = (typeof FLOOR_KINDS)[number];
 
@@ -56,10 +52,6 @@ export const ROOM_RANGES = Object.freeze({
 });
 
 const round = (x: number, k = 100) => Math.round(x * k) / k;
-
-function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
 
 /** A small square texture (sRGB RGB) of a floor covering, in a random colour of its kind. */
 function floorTexture(kind: FloorKind, rng: Rng): { image: RasterImage; colour: number[] } {
@@ -142,7 +134,7 @@ function over(image: Float32Array, color: RasterImage): void {
  * Renders a furnished room, `R`×`R`, in linear RGB, lit by `lighting`; `objects` are the
  * candidates for furniture (the composite's target is not among them).
  */
-export function renderRoom(R: number, rng: Rng, objects: readonly RoomObject[], lighting: Lighting): { rgb: Float32Array; record: RoomRecord } {
+export function renderRoom(R: number, rng: Rng, objects: readonly CompositeObject[], lighting: Lighting): { rgb: Float32Array; record: RoomRecord } {
   const A = ROOM_RANGES;
   const W = rng.range(A.width[0], A.width[1]), D = rng.range(A.depth[0], A.depth[1]), H = rng.range(A.height[0], A.height[1]);
   const floorKind = FLOOR_KINDS[rng.int(FLOOR_KINDS.length)];
