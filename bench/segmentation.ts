@@ -13,7 +13,7 @@
  * `--sheet FILE` also draws each photo beside the network's probability, its cut and the seeded box
  * cut, each cut over a checkerboard with its IoU and verdict.
  *
- *   npm run -s bench:seg -- [--model assets/models/kiln-seg] [--heldout data/seg/heldout] [--count 300] [--json] [--sheet FILE]
+ *   npm run -s bench:seg -- [--model assets/models/kiln-seg] [--heldout data/seg/heldout] [--count 300] [--no-mirror] [--json] [--sheet FILE]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -50,11 +50,12 @@ async function main(): Promise<void> {
     .option('--model <dir>', 'model folder', segmentationModelDir())
     .option('--heldout <dir>', 'held-out composites folder', 'data/seg/heldout')
     .option('--count <n>', 'held-out composites to score', (v) => Number(v), 300)
+    .option('--no-mirror', 'one pass per photo, without averaging in its mirror image')
     .option('--json', 'print JSON rows instead of the table')
     .option('--sheet <png>', 'also draw the benchmark photos with the network\'s probability and cuts')
     .parse(process.argv)
-    .opts<{ model: string; heldout: string; count: number; json?: boolean; sheet?: string }>();
-  const net = await loadSegmentationNetwork(resolve(o.model), { threads: 2 });
+    .opts<{ model: string; heldout: string; count: number; mirror: boolean; json?: boolean; sheet?: string }>();
+  const net = await loadSegmentationNetwork(resolve(o.model), { threads: 2, mirror: o.mirror });
   const rows: Row[] = [];
   const cells: SheetCell[] = [];
 

@@ -122,10 +122,31 @@ export function networkInput(image: RasterImage, w: number, h: number, norm: Seg
   return out;
 }
 
+/** Each row of each [h, w] plane reversed (left ↔ right), into a new array. */
+export function mirrorPlanes(planes: Float32Array, width: number, height: number): Float32Array {
+  if (planes.length % (width * height) !== 0) throw new KilnError('INTERNAL', `mirrorPlanes: ${planes.length} values are not planes of ${width}×${height}`);
+  const out = new Float32Array(planes.length);
+  for (let row = 0; row < planes.length / width; row++) {
+    const o = row * width;
+    for (let x = 0; x < width; x++) out[o + x] = planes[o + width - 1 - x];
+  }
+  return out;
+}
+
+export interface SegmentationNetworkOptions extends Partial<OnnxSessionOptions> {
+  /**
+   * Also ask about the photo's mirror image and average the two answers' logits (default true): a
+   * photo's object is its mirror's object, the network was trained on both, and the average costs
+   * one more pass at the working resolution. The answer is then exactly mirror-symmetric.
+   */
+  mirror?: boolean;
+}
+
 /** Loads the network of a model folder (manifest checked, session created once; keep and reuse it). */
-export async function loadSegmentationNetwork(dir: string, options: Partial<OnnxSessionOptions> = {}): Promise<SegmentationNetwork> {
+export async function loadSegmentationNetwork(dir: string, options: SegmentationNetworkOptions = {}): Promise<SegmentationNetwork> {
+  const { mirror = true, ...session } = options;
   const manifest = await loadSegmentationManifest(dir);
-  const model: OnnxModel = await createOnnxModel(join(dir, manifest.files.network.path), options);
+  const model: OnnxModel = await createOnnxModel(join(dir, manifest.files.network.path), session);
   const inputName = manifest.io.input.name, outputName = manifest.io.output.name;
   const logits = async (input: Float32Array, width: number, height: number) => {
     const out = await model.run({ [inputName]: float32Tensor(input, [1, 3, height, width]) });
@@ -139,7 +160,12 @@ export async function loadSegmentationNetwork(dir: string, options: Partial<Onnx
     async predict(image, signal) {
       throwIfAborted(signal, 'segmentation network');
       const { width, height } = networkInputSize(image.width, image.height, manifest.input.size, manifest.input.multiple);
-      const z = await logits(networkInput(image, width, height, manifest.input), width, height);
+      const input = networkInput(image, width, height, manifest.input);
+      const z = await logits(input, width, height);
+      if (mirror) {
+        const zm = mirrorPlanes(await logits(mirrorPlanes(input, width, height), width, height), width, height);
+        for (let i = 0; i < z.length; i++) z[i] = (z[i] + zm[i]) / 2;
+      }
       const prob = new Float32Array(z.length);
       for (let i = 0; i < z.length; i++) prob[i] = 1 / (1 + Math.exp(-z[i]));
       return { width, height, prob, threshold: manifest.output.threshold };

@@ -8,7 +8,7 @@ import { assessCut } from '../../src/preprocess/cut-confidence.js';
 import { grabCut } from '../../src/preprocess/grab-cut.js';
 import { edgeCertainty, networkCut } from '../../src/preprocess/network-cut.js';
 import { preprocessImage, preprocessPhoto } from '../../src/preprocess/preprocess-image.js';
-import { loadSegmentationManifest, loadSegmentationNetwork, networkInput, networkInputSize, segmentationModelDir, type SegmentationNetwork } from '../../src/preprocess/segment-network.js';
+import { loadSegmentationManifest, loadSegmentationNetwork, mirrorPlanes, networkInput, networkInputSize, segmentationModelDir, type SegmentationNetwork } from '../../src/preprocess/segment-network.js';
 import { tempDir } from '../helpers/paths.js';
 import { tinySaliencyModel } from '../helpers/tiny-onnx.js';
 
@@ -81,6 +81,13 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     expect(x[8]).toBeCloseTo(-2, 6);
   });
 
+  test('mirrorPlanes reverses each row of each plane, and twice is the identity', () => {
+    const planes = Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i); // 2 planes of 3×2
+    expect(Array.from(mirrorPlanes(planes, 3, 2))).toEqual([2, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9]);
+    expect(mirrorPlanes(mirrorPlanes(planes, 3, 2), 3, 2)).toEqual(planes);
+    expect(() => mirrorPlanes(planes, 5, 2)).toThrow(/not planes of 5×2/);
+  });
+
   test('the manifest is checked: a replaced network file is refused', async () => {
     const dir = modelFolder(tinySaliencyModel(4));
     await expect(loadSegmentationManifest(dir)).resolves.toMatchObject({ kind: 'salient-segmentation' });
@@ -113,16 +120,49 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     expect(verdict.doubts.join(' ')).toMatch(/the segmentation network is unsure where the object ends/);
   });
 
-  test('preprocessPhoto keeps the fast paths: a plain backdrop is cut by the border model, the network not asked', async () => {
+  test('preprocessPhoto keeps the border model on a plain backdrop (the network agrees), and an alpha as it is (the network not asked)', async () => {
     const net = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(4)), { threads: 1 });
     const predict = jest.spyOn(net, 'predict');
     const plain = await preprocessPhoto(discPhoto(false).image, { size: 32, segmenter: net });
     expect(plain.matte).toBe('background-removal');
-    expect(predict).not.toHaveBeenCalled();
+    expect(plain.photoMatte).toBeUndefined();
+    expect(predict).toHaveBeenCalledTimes(1);
+    predict.mockClear();
     const alpha = createImage(40, 40, 4);
     for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) alpha.data.set([1, 0, 0, 1], (y * 40 + x) * 4);
     expect((await preprocessPhoto(alpha, { size: 32, segmenter: net })).matte).toBe('alpha');
     expect(predict).not.toHaveBeenCalled();
+    await net.dispose();
+  });
+
+  test('preprocessPhoto: a trusted border cut that the network contradicts gives way to the network\'s cut', async () => {
+    // A dark disc (the object) on a light, plain backdrop, touching a bright orange patch: the border
+    // model keeps the patch (it is unlike the backdrop), the stand-in network (dark is object) does not.
+    const W = 240, H = 160, image = createImage(W, H, 3), truth = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const disc = (x - 100) ** 2 + (y - 80) ** 2 <= 40 * 40, patch = !disc && ((x - 150) / 45) ** 2 + ((y - 110) / 18) ** 2 <= 1;
+        truth[y * W + x] = disc ? 1 : 0;
+        image.data.set(disc ? [0.15, 0.15, 0.15] : patch ? [1, 0.75, 0.2] : [0.88, 0.88, 0.88], (y * W + x) * 3);
+      }
+    }
+    const border = preprocessImage(image, { size: 32, keepPhotoMatte: true });
+    expect(border.cut?.doubts).toEqual([]); // trusted on its own …
+    const toMask = (m: RasterImage) => Uint8Array.from(m.data, (v) => (v >= 0.5 ? 1 : 0));
+    const iouOf = (m: RasterImage) => {
+      const a = toMask(m);
+      let i = 0, u = 0;
+      for (let k = 0; k < a.length; k++) {
+        if (a[k] && truth[k]) i++;
+        if (a[k] || truth[k]) u++;
+      }
+      return i / u;
+    };
+    expect(iouOf(border.photoMatte!)).toBeLessThan(0.8); // … but it kept the patch
+    const net = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(-12)), { threads: 1 });
+    const p = await preprocessPhoto(image, { size: 32, segmenter: net, keepPhotoMatte: true });
+    expect(p.matte).toBe('network');
+    expect(iouOf(p.photoMatte!)).toBeGreaterThan(0.95);
     await net.dispose();
   });
 
@@ -244,5 +284,23 @@ describeModel('the installed segmentation network', () => {
     await net.predict(photo);
     expect(performance.now() - t0).toBeLessThan(3000);
     await net.dispose();
+  });
+
+  test('with its mirror image averaged in, the answer for a mirrored photo is the mirrored answer', async () => {
+    const S = 256, photo = discPhoto(true, 8).image; // 300×200: resize to the working resolution first
+    const square = createImage(S, S, 3);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let c = 0; c < 3; c++) square.data[(y * S + x) * 3 + c] = photo.data[((y % 200) * 300 + x) * 3 + c];
+    const mirrored = createImage(S, S, 3);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let c = 0; c < 3; c++) mirrored.data[(y * S + x) * 3 + c] = square.data[(y * S + S - 1 - x) * 3 + c];
+    const gap = async (mirror: boolean) => {
+      const net = await loadSegmentationNetwork(modelDir, { threads: 2, mirror });
+      const a = (await net.predict(square)).prob, b = mirrorPlanes((await net.predict(mirrored)).prob, S, S);
+      await net.dispose();
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      return worst;
+    };
+    expect(await gap(true)).toBeLessThan(1e-5);
+    expect(await gap(false)).toBeGreaterThan(1e-3); // one pass alone is not symmetric: the test can tell
   });
 });
