@@ -8,7 +8,8 @@
  *   box seeded by the network), apple.jpg and orange.jpg against their box cuts (no matte ships with
  *   them; the box cut is the reference the README's preprocessing table shows to be right);
  *
- * with the confidence check's verdict and the time per photo (the network, then the guided filter).
+ * with the confidence check's verdict and the time per photo (the network, then the guided filter);
+ * for the held-out composites, the share of cuts the check refuses and the mean IoU of those it accepts.
  *
  * `--sheet FILE` also draws each photo beside the network's probability, its cut and the seeded box
  * cut, each cut over a checkerboard with its IoU and verdict.
@@ -40,6 +41,9 @@ interface Row {
   share095: number | null;
   certainty: number | null;
   refused: string | null;
+  /** Held-out composites: the share the confidence check refuses, and the mean IoU of those it accepts. */
+  refusedShare?: number;
+  acceptedIoU?: number;
   ms: number;
 }
 
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   const heldout = resolve(o.heldout);
   if (existsSync(join(heldout, 'composites.json'))) {
     const manifest = JSON.parse(readFileSync(join(heldout, 'composites.json'), 'utf8')) as { shards: Array<{ name: string; count: number }>; resolution: number };
-    const R = manifest.resolution, ious: number[] = [], certainties: number[] = [];
+    const R = manifest.resolution, ious: number[] = [], certainties: number[] = [], accepted: boolean[] = [];
     let ms = 0;
     for (const shard of manifest.shards) {
       const images = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'image.npy')));
@@ -74,9 +78,12 @@ async function main(): Promise<void> {
         ms += performance.now() - t;
         ious.push(maskIoU(s.prob, masks.data.subarray(k * R * R, (k + 1) * R * R), s.threshold, 128));
         try {
-          certainties.push(networkCut(image, s).evidence.separation);
+          const evidence = networkCut(image, s).evidence;
+          certainties.push(evidence.separation);
+          accepted.push(assessCut(evidence).doubts.length === 0);
         } catch {
           certainties.push(0);
+          accepted.push(false);
         }
       }
     }
@@ -84,7 +91,8 @@ async function main(): Promise<void> {
     rows.push({
       set: `held-out composites (${heldout})`, method: 'network', n: ious.length,
       iou: ious.reduce((a, b) => a + b, 0) / ious.length, iouP10: sorted[Math.floor(0.1 * sorted.length)],
-      share095: ious.filter((v) => v >= 0.95).length / ious.length, certainty: certainties.reduce((a, b) => a + b, 0) / certainties.length, refused: null, ms: ms / ious.length,
+      share095: ious.filter((v) => v >= 0.95).length / ious.length, certainty: certainties.reduce((a, b) => a + b, 0) / certainties.length, refused: null,
+      refusedShare: accepted.filter((a) => !a).length / ious.length, acceptedIoU: ious.filter((_, i) => accepted[i]).reduce((a, b) => a + b, 0) / Math.max(1, accepted.filter(Boolean).length), ms: ms / ious.length,
     });
   } else process.stderr.write(`bench:seg: no held-out composites at ${heldout} (npm run -s seg-corpus -- --split heldout --out ${o.heldout})\n`);
 
@@ -142,7 +150,7 @@ async function main(): Promise<void> {
   const path = writeResults('segmentation', rows);
   if (o.json) for (const r of rows) console.log(JSON.stringify(r));
   else {
-    printTable(rows.map((r) => ({ set: r.set, method: r.method, n: r.n, IoU: r.iou, 'IoU p10': r.iouP10 ?? '–', '≥ 0.95': r.share095 ?? '–', certainty: r.certainty ?? '–', refused: r.refused ?? '–', ms: Math.round(r.ms) })));
+    printTable(rows.map((r) => ({ set: r.set, method: r.method, n: r.n, IoU: r.iou, 'IoU p10': r.iouP10 ?? '–', '≥ 0.95': r.share095 ?? '–', certainty: r.certainty ?? '–', refused: r.refused ?? (r.refusedShare !== undefined ? `${(r.refusedShare * 100).toFixed(1)} % (accepted: IoU ${r.acceptedIoU!.toFixed(3)})` : '–'), ms: Math.round(r.ms) })));
     console.log(`\nwritten to ${path}`);
   }
 }
