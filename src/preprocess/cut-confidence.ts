@@ -234,7 +234,8 @@ export function measureCut(e: Pick<CutEvidence, 'mask' | 'width' | 'height' | 'f
 }
 
 const SIDE_NAMES = ['top', 'right', 'bottom', 'left'];
-const percent = (x: number) => `${x < 0.095 ? (x * 100).toFixed(1) : Math.round(x * 100)} %`;
+/** A share as a percentage for a sentence: one decimal under 9.5 %, else whole. */
+export const percent = (x: number) => `${x < 0.095 ? (x * 100).toFixed(1) : Math.round(x * 100)} %`;
 
 /**
  * How far two cuts of the same frame agree: the IoU of their masks (1 when both are empty). Both
@@ -292,11 +293,14 @@ export function assessCut(e: CutEvidence, options: Partial<CutConfidenceOptions>
  */
 export function requireConfidentCut(e: CutEvidence, force: boolean, name: string, options: Partial<CutConfidenceOptions> = {}): CutVerdict {
   const verdict = assessCut(e, options);
-  if (verdict.doubts.length && !force) {
-    const what = e.method === 'box' ? 'draw the box a little larger than the object, with background on every side' : 'draw a box around the object (--box x,y,w,h, or the API\'s box)';
-    throw new KilnError('DOUBTFUL_CUTOUT', `${name}: the cut-out is doubtful: ${verdict.doubts.join('; ')}; ${what}, or force the run (--force, API field force) to keep it anyway`);
-  }
+  if (verdict.doubts.length && !force) throw doubtfulCut(name, verdict.doubts, e.method);
   return verdict;
+}
+
+/** The refusal of a doubtful cut (`DOUBTFUL_CUTOUT`): its reasons, and what the person can do. */
+export function doubtfulCut(name: string, doubts: string[], method: CutEvidence['method']): KilnError {
+  const what = method === 'box' ? 'draw the box a little larger than the object, with background on every side' : 'draw a box around the object (--box x,y,w,h, or the API\'s box)';
+  return new KilnError('DOUBTFUL_CUTOUT', `${name}: the cut-out is doubtful: ${doubts.join('; ')}; ${what}, or force the run (--force, API field force) to keep it anyway`);
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

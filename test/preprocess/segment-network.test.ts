@@ -135,7 +135,7 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     await net.dispose();
   });
 
-  test('preprocessPhoto: a trusted border cut that the network contradicts gives way to the network\'s cut', async () => {
+  test('preprocessPhoto: a trusted border cut that the network contradicts gives way to the network\'s cut, or is refused when the network is unsure too', async () => {
     // A dark disc (the object) on a light, plain backdrop, touching a bright orange patch: the border
     // model keeps the patch (it is unlike the backdrop), the stand-in network (dark is object) does not.
     const W = 240, H = 160, image = createImage(W, H, 3), truth = new Uint8Array(W * H);
@@ -164,6 +164,15 @@ describe('segmentation network plumbing (a stand-in model built in code)', () =>
     expect(p.matte).toBe('network');
     expect(iouOf(p.photoMatte!)).toBeGreaterThan(0.95);
     await net.dispose();
+    // A network unsure of its own cut (a weak gain: probabilities near ½ at the edge) that contradicts
+    // the border model: neither cut is trusted, so the photo is refused; forced, the border cut is kept
+    // with the doubt.
+    const unsure = await loadSegmentationNetwork(modelFolder(tinySaliencyModel(-1.5)), { threads: 1 });
+    await expect(preprocessPhoto(image, { size: 32, segmenter: unsure })).rejects.toThrow(/the border model's cut and the segmentation network's overlap by only \d+ % \(under 90 %\), and the network doubts its own cut \(the segmentation network is unsure where the object ends.*draw a box around the object/);
+    const forced = await preprocessPhoto(image, { size: 32, segmenter: unsure, force: true });
+    expect(forced.matte).toBe('background-removal');
+    expect(forced.cut?.doubts).toEqual([expect.stringMatching(/overlap by only/)]);
+    await unsure.dispose();
   });
 
   test('preprocessPhoto: where the border model is refused (clutter), the network cuts; without a network the refusal stands', async () => {
