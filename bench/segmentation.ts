@@ -9,7 +9,9 @@
  *   them; the box cut is the reference the README's preprocessing table shows to be right);
  *
  * with the confidence check's verdict and the time per photo (the network, then the guided filter);
- * for the held-out composites, the share of cuts the check refuses and the mean IoU of those it accepts.
+ * for the held-out composites, the share of cuts the check refuses and the mean IoU of those it
+ * accepts, for the network's cut and for the whole no-box cut as `kiln image` makes it (border
+ * model, checked by the network) beside the border model alone.
  *
  * `--sheet FILE` also draws each photo beside the network's probability, its cut and the seeded box
  * cut, each cut over a checkerboard with its IoU and verdict.
@@ -20,11 +22,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
+import { KilnError } from '../src/core/errors.js';
 import { readImage, type RasterImage } from '../src/core/image.js';
 import { assessCut } from '../src/preprocess/cut-confidence.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { networkCut } from '../src/preprocess/network-cut.js';
-import { predictInBox } from '../src/preprocess/preprocess-image.js';
+import { predictInBox, preprocessImage, preprocessPhoto, type PreprocessedImage } from '../src/preprocess/preprocess-image.js';
 import { shrinkImage } from '../src/preprocess/shrink-image.js';
 import { loadSegmentationNetwork, segmentationModelDir } from '../src/preprocess/segment-network.js';
 import { decodeNpyUint8 } from '../src/synth/npy.js';
@@ -67,6 +70,9 @@ async function main(): Promise<void> {
   if (existsSync(join(heldout, 'composites.json'))) {
     const manifest = JSON.parse(readFileSync(join(heldout, 'composites.json'), 'utf8')) as { shards: Array<{ name: string; count: number }>; resolution: number };
     const R = manifest.resolution, ious: number[] = [], certainties: number[] = [], accepted: boolean[] = [];
+    // The whole no-box cut as `kiln image` makes it, and the border model alone (as without a
+    // network): IoU against the true mask, or null when the cut is refused or finds nothing.
+    const asCut: Array<number | null> = [], byBorderAlone: Array<number | null> = [];
     let ms = 0;
     for (const shard of manifest.shards) {
       const images = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'image.npy')));
@@ -85,6 +91,17 @@ async function main(): Promise<void> {
           certainties.push(0);
           accepted.push(false);
         }
+        const truth = masks.data.subarray(k * R * R, (k + 1) * R * R);
+        const score = async (cut: () => Promise<PreprocessedImage> | PreprocessedImage) => {
+          try {
+            return maskIoU((await cut()).photoMatte!.data, truth, 0.5, 128);
+          } catch (err) {
+            if (err instanceof KilnError) return null;
+            throw err;
+          }
+        };
+        byBorderAlone.push(await score(() => preprocessImage(image, { keepPhotoMatte: true })));
+        asCut.push(await score(() => preprocessPhoto(image, { segmenter: net, keepPhotoMatte: true })));
       }
     }
     const sorted = [...ious].sort((a, b) => a - b);
@@ -94,6 +111,10 @@ async function main(): Promise<void> {
       share095: ious.filter((v) => v >= 0.95).length / ious.length, certainty: certainties.reduce((a, b) => a + b, 0) / certainties.length, refused: null,
       refusedShare: accepted.filter((a) => !a).length / ious.length, acceptedIoU: ious.filter((_, i) => accepted[i]).reduce((a, b) => a + b, 0) / Math.max(1, accepted.filter(Boolean).length), ms: ms / ious.length,
     });
+    for (const [method, cuts] of [['border model alone (no network)', byBorderAlone], ['as kiln image cuts them (border, checked by the network)', asCut]] as const) {
+      const kept = cuts.filter((v): v is number => v !== null), acceptedIoU = kept.reduce((a, b) => a + b, 0) / Math.max(1, kept.length);
+      rows.push({ set: 'held-out composites, no box', method, n: cuts.length, iou: acceptedIoU, iouP10: null, share095: null, certainty: null, refused: null, refusedShare: 1 - kept.length / cuts.length, acceptedIoU, ms: 0 });
+    }
   } else process.stderr.write(`bench:seg: no held-out composites at ${heldout} (npm run -s seg-corpus -- --split heldout --out ${o.heldout})\n`);
 
   const photos = process.env.KILN_BENCHMARKS ?? resolve(process.cwd(), '..', 'shared', 'benchmarks');

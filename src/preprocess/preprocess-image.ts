@@ -5,7 +5,7 @@ import { cropToObject } from './crop-to-object.js';
 import { shrinkImage } from './shrink-image.js';
 import { boxInPixels, grabCut, type GrabCutOptions, type GrabCutResult, type PixelBox, type RelativeBox } from './grab-cut.js';
 import { removeBackground, type RemoveBackgroundOptions } from './remove-background.js';
-import { cutAgreement, doubtfulCut, percent, requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
+import { assessCut, CUT_CONFIDENCE_DEFAULTS, cutAgreement, doubtfulCut, percent, requireConfidentCut, type CutConfidenceOptions, type CutVerdict } from './cut-confidence.js';
 import { networkCut, type NetworkCutOptions } from './network-cut.js';
 import type { Saliency, SegmentationNetwork } from './segment-network.js';
 
@@ -146,7 +146,8 @@ const isNothingFound = (err: unknown): err is KilnError => err instanceof KilnEr
 
 /**
  * The graph cut in a box seeded by the network's prior, checked against the cut by colour alone of
- * the same box: how far the two agree goes into its evidence (`agreement`), so that a seed which
+ * the same box: when the two hardly agree and colour alone is trusted, colour's cut is the cut;
+ * otherwise how far they agree goes into its evidence (`agreement`), so that a seed which
  * led the cut to the wrong thing (the plant's pot, not its leaves) is refused rather than trusted on
  * the network's word. A network that sees nothing in the box must not veto the person's box: then
  * the colour-only cut is the cut.
@@ -165,7 +166,15 @@ function seededBoxCut(image: RasterImage, box: PixelBox, prior: NonNullable<Grab
     if (!isNothingFound(err) || !colourOnly) throw err;
     return colourOnly;
   }
-  return colourOnly ? { ...seeded, evidence: { ...seeded.evidence, agreement: cutAgreement(seeded.evidence, colourOnly.evidence) } } : seeded;
+  if (!colourOnly) return seeded;
+  const agreement = cutAgreement(seeded.evidence, colourOnly.evidence);
+  // Two cuts of one box that hardly agree: at least one is wrong. When colour alone is trusted by its
+  // own checks, the network led the seeded cut astray (a red mug over coloured blocks: colour alone
+  // IoU 0.995, seeded 0.26) and colour's cut is the cut; otherwise the disagreement goes into the
+  // seeded cut's verdict, which refuses it (the plant: the network saw the pot, colour kept the room).
+  const { minAgreement } = { ...CUT_CONFIDENCE_DEFAULTS, ...o.confidence };
+  if (agreement < minAgreement && assessCut(colourOnly.evidence, o.confidence).doubts.length === 0) return colourOnly;
+  return { ...seeded, evidence: { ...seeded.evidence, agreement } };
 }
 
 /** The alpha channel of an RGBA image, as a one-channel image. */
