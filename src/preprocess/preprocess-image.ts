@@ -215,8 +215,9 @@ function isCutFailure(err: unknown): boolean {
  *
  * 1. an alpha channel that separates something: as it is (the network is not asked);
  * 2. a box: the graph cut in the box, seeded by the network (which sees the box and a tenth of its
- *    size around it), and refused when the cut by colour alone of the same box hardly agrees with
- *    it; should the network see nothing there, by colour alone, as without a network;
+ *    size around it); when the cut by colour alone of the same box hardly agrees with it, colour's
+ *    cut if its own checks trust it, else refused; should the network see nothing there, by colour
+ *    alone, as without a network;
  * 3. otherwise the border model first (exact on a plain backdrop); when `assessCut` trusts its cut
  *    (which includes a plain border: ≤ 15 % of the border band unlike the background), the network
  *    cuts the photo too, and the border model's cut is used when the two agree (IoU ≥
@@ -266,7 +267,7 @@ export async function preprocessPhoto(image: RasterImage, options: Partial<Prepr
  * border cut to stand. Two right cuts of a plain backdrop agree closely (the teapot: 0.99); the
  * border cuts the benchmark photos show to be wrong agree 0.55–0.87 (their shadowed or shaded parts
  * left out). On the held-out composites whose border cut is trusted, 0.7–0.95 all lift the mean IoU
- * from 0.72 to 0.86–0.89 (README, *The segmentation network*).
+ * from 0.72 to 0.86–0.89 (README, *Confidence instead of silence*).
  */
 export const BORDER_NETWORK_AGREEMENT = 0.9;
 
