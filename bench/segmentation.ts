@@ -82,7 +82,8 @@ async function main(): Promise<void> {
         const t = performance.now();
         const s = await net.predict(image);
         ms += performance.now() - t;
-        ious.push(maskIoU(s.prob, masks.data.subarray(k * R * R, (k + 1) * R * R), s.threshold, 128));
+        const truth = masks.data.subarray(k * R * R, (k + 1) * R * R);
+        ious.push(maskIoU(s.prob, truth, s.threshold, 128));
         try {
           const evidence = networkCut(image, s).evidence;
           certainties.push(evidence.separation);
@@ -91,7 +92,6 @@ async function main(): Promise<void> {
           certainties.push(0);
           accepted.push(false);
         }
-        const truth = masks.data.subarray(k * R * R, (k + 1) * R * R);
         const score = async (cut: () => Promise<PreprocessedImage> | PreprocessedImage) => {
           try {
             return maskIoU((await cut()).photoMatte!.data, truth, 0.5, 128);
