@@ -285,7 +285,13 @@ function borderOrNetwork(photo: RasterImage, byBorder: PreprocessedImage, option
     if (!isNothingFound(err)) throw err;
     return byBorder;
   }
-  const asMask = (m: RasterImage) => ({ mask: Uint8Array.from(m.data, (v) => (v >= 0.5 ? 1 : 0)), width: m.width, height: m.height });
+  // A plain loop: `Uint8Array.from(data, mapFn)` collects every mapped value into a JS array first
+  // (4 M boxed numbers for a 2048² photo: 3 s and 250 MB of heap each).
+  const asMask = (m: RasterImage) => {
+    const mask = new Uint8Array(m.data.length);
+    for (let i = 0; i < mask.length; i++) mask[i] = m.data[i] >= 0.5 ? 1 : 0;
+    return { mask, width: m.width, height: m.height };
+  };
   const agreement = cutAgreement(asMask(byBorder.photoMatte!), asMask(byNetwork.photoMatte!));
   if (agreement >= BORDER_NETWORK_AGREEMENT) return byBorder;
   const networkDoubts = byNetwork.cut!.doubts;
