@@ -36,14 +36,26 @@ def save_checkpoint(state, path):
 
 def resume(path, model, ema, opt):
     """Loads a run's checkpoint into the model, its EMA and the optimiser; returns it (for the step
-    and whatever else the loop keeps in it), or None when the run has none yet."""
+    and whatever else the loop keeps in it), or None when the run has none yet. A weights-only
+    checkpoint (see `weights_only`) has no optimiser state: the optimiser starts afresh, and the
+    loop should warm its learning rate up again (Adam's first steps, with empty moments, move every
+    weight by about the learning rate)."""
     if not os.path.exists(path):
         return None
     ck = torch.load(path)
     model.load_state_dict(ck["model"])
     ema.load_state_dict(ck["ema"])
-    opt.load_state_dict(ck["opt"])
+    if "opt" in ck:
+        opt.load_state_dict(ck["opt"])
     return ck
+
+
+def weights_only(src, dst):
+    """Writes `src`'s checkpoint without its optimiser state (half its size) to `dst`: the resume
+    point committed between chunks of a run that spans several invocations on different machines."""
+    ck = torch.load(src)
+    ck.pop("opt", None)
+    save_checkpoint(ck, dst)
 
 
 class JsonLog:

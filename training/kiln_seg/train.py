@@ -8,7 +8,10 @@ follows a cosine over the whole budget: by training time (`train.schedule: "time
 (`"steps"`, `train.max_steps`). An invocation stops at the end of the budget or after
 `--max-minutes`; run it again to continue from the checkpoint (the time already trained is kept in
 it). `--init-from CHECKPOINT` warm-starts a new run from another run's EMA weights (a fine-tune on a
-new corpus; the optimiser and the time budget start afresh). Validation (IoU on the held-out
+new corpus; the optimiser and the time budget start afresh). A run that spans machines resumes from
+a weights-only copy of its checkpoint (`python -m kiln_common.slim`, copied back to
+runs/<name>/checkpoint.pt): the optimiser starts afresh and the learning rate warms up again over
+`train.warmup` steps. Validation (IoU on the held-out
 composites, with the EMA weights) runs every `val_every` steps and at the end.
 """
 import argparse
@@ -54,8 +57,8 @@ def hard_iou(logits, target, threshold=0.5):
     return torch.where(union > 0, inter / union.clamp(min=1), torch.ones_like(union))
 
 
-def lr_at(tc, step, trained_s):
-    warm = min(1.0, (step + 1) / tc["warmup"])
+def lr_at(tc, step, trained_s, warm_from=0):
+    warm = min(1.0, (step - warm_from + 1) / tc["warmup"])
     if tc.get("schedule", "time") == "steps":
         frac = step / tc["max_steps"]
     else:
@@ -123,12 +126,14 @@ def main():
     model = SegNet(cfg["model"])
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=tc["lr"], weight_decay=tc["weight_decay"])
-    step, trained_s = 0, 0.0
+    step, trained_s, warm_from = 0, 0.0, 0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     ck = resume(ckpt_path, model, ema, opt)
     if ck:
         step, trained_s = ck["step"], ck["trained_s"]
-        print(f"resumed at step {step} ({trained_s / 60:.1f} min trained)", flush=True)
+        # Without optimiser state (a weights-only checkpoint), warm up again from here.
+        warm_from = ck.get("warm_from", 0) if "opt" in ck else step
+        print(f"resumed at step {step} ({trained_s / 60:.1f} min trained){'' if 'opt' in ck else ', weights only: the optimiser starts afresh'}", flush=True)
     elif args.init_from:
         weights = torch.load(args.init_from)["ema"]
         model.load_state_dict(weights)
@@ -137,7 +142,7 @@ def main():
     print(f"parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M", flush=True)
 
     def checkpoint():
-        save_checkpoint({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "trained_s": trained_s, "config": cfg}, ckpt_path)
+        save_checkpoint({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step, "trained_s": trained_s, "warm_from": warm_from, "config": cfg}, ckpt_path)
 
     def done():
         if tc.get("schedule", "time") == "steps":
@@ -152,7 +157,7 @@ def main():
     while not done() and (args.max_steps is None or step < args.max_steps) and (args.max_minutes is None or invocation_s < args.max_minutes * 60):
         t0, c0 = time.time(), time.process_time()
         x, y = train.batch(rng.integers(0, n, size=tc["batch"]), rng, crop)
-        lr = lr_at(tc, step, trained_s)
+        lr = lr_at(tc, step, trained_s, warm_from)
         for g in opt.param_groups:
             g["lr"] = lr
         model.train()
