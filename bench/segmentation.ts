@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { KilnError } from '../src/core/errors.js';
-import { readImage, type RasterImage } from '../src/core/image.js';
+import { fromUint8, readImage, type RasterImage } from '../src/core/image.js';
 import { assessCut } from '../src/preprocess/cut-confidence.js';
 import { grabCut, type PixelBox } from '../src/preprocess/grab-cut.js';
 import { networkCut } from '../src/preprocess/network-cut.js';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       const images = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'image.npy')));
       const masks = decodeNpyUint8(readFileSync(join(heldout, shard.name, 'mask.npy')));
       for (let k = 0; k < shard.count && ious.length < o.count; k++) {
-        const image: RasterImage = { width: R, height: R, channels: 3, data: Float32Array.from(images.data.subarray(k * R * R * 3, (k + 1) * R * R * 3), (v) => v / 255) };
+        const image: RasterImage = { width: R, height: R, channels: 3, data: fromUint8(images.data.subarray(k * R * R * 3, (k + 1) * R * R * 3)) };
         const t = performance.now();
         const s = await net.predict(image);
         ms += performance.now() - t;

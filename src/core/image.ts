@@ -82,13 +82,17 @@ export async function readImage(input: string | Buffer | Uint8Array, options: Re
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const channels = info.channels as 3 | 4;
-    const out = new Float32Array(data.length);
-    for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
-    return { width: info.width, height: info.height, channels, data: out };
+    return { width: info.width, height: info.height, channels: info.channels as 3 | 4, data: fromUint8(data) };
   } catch (err) {
     throw new KilnError('INVALID_INPUT', `readImage: could not decode image (${describeError(err)})`, { cause: err });
   }
+}
+
+/** 8-bit samples as the 0…1 floats a {@link RasterImage} holds (the inverse of {@link toUint8}). */
+export function fromUint8(data: Uint8Array): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
+  return out;
 }
 
 /** Quantises to 8 bits per channel with rounding (values outside [0, 1] are clamped). */
