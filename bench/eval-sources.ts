@@ -2,7 +2,7 @@
  * The objects `eval:mv` measures on: held-out procedural objects, or the usable models of the
  * Sweet Home 3D test split (never trained on; `val` for choosing between models), rendered at the model's rig and resolution.
  */
-import { createImage } from '../src/core/image.js';
+import { fromUint8, type RasterImage } from '../src/core/image.js';
 import type { CalibratedView } from '../src/geometry/calibrated-view.js';
 import { orbitCamera, type OrbitView } from '../src/geometry/camera.js';
 import type { rigCameras } from '../src/geometry/rig.js';
@@ -81,9 +81,8 @@ export async function* evalSamples(o: EvalSourceOptions): AsyncGenerator<EvalSam
 export function sampleCalibratedViews(s: EvalSample, resolution: number, cameras: ReturnType<typeof rigCameras>): { condition: CalibratedView; rig: CalibratedView[] } {
   const px = resolution * resolution;
   const all = [orbitCamera(s.condition, resolution, resolution), ...cameras].map((camera, v) => {
-    const image = createImage(resolution, resolution, 4);
+    const image: RasterImage = { width: resolution, height: resolution, channels: 4, data: fromUint8(s.views.rgba.subarray(v * px * 4, (v + 1) * px * 4)) };
     const depth = new Float32Array(px);
-    for (let i = 0; i < px * 4; i++) image.data[i] = s.views.rgba[v * px * 4 + i] / 255;
     for (let i = 0; i < px; i++) depth[i] = s.views.depth[v * px + i] * DEPTH_SCALE;
     return { camera, image, depth };
   });

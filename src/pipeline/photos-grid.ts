@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { toUint8, type RasterImage } from '../core/image.js';
+import { fromUint8, toUint8, type RasterImage } from '../core/image.js';
 import { tileImages } from '../render/render-rig.js';
 
 export interface PhotosGridOptions {
@@ -18,9 +18,7 @@ async function fitTile(image: RasterImage, tile: number): Promise<RasterImage> {
     .resize(tile, tile, { fit: 'contain', background: { r: 255, g: 255, b: 255, alpha: 0 }, kernel: 'lanczos3' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
-  return { width: info.width, height: info.height, channels: 4, data: out };
+  return { width: info.width, height: info.height, channels: 4, data: fromUint8(data) };
 }
 
 /**
