@@ -90,15 +90,20 @@ class Composites:
     def summary(self):
         """A JSON-able description (used by the test suite): count, shapes, dtypes, first records."""
         image, mask = self.get(0)
+        records = self.records()
+        return {"count": self.count, "resolution": self.resolution, "image_shape": list(image.shape), "image_dtype": str(image.dtype),
+                "mask_shape": list(mask.shape), "mask_dtype": str(mask.dtype), "indices": [r["index"] for r in records],
+                "mask_means": [float(self.get(i)[1].mean()) for i in range(self.count)],
+                "image_sums": [int(self.get(i)[0].astype(np.int64).sum()) for i in range(self.count)]}
+
+    def records(self):
+        """What was drawn for each composite (its shard's index.json record), in composite order."""
         records = []
         for root, m in zip(self.roots, self.manifests):
             for shard in m["shards"]:
                 with open(os.path.join(root, shard["name"], "index.json"), encoding="utf-8") as f:
                     records += json.load(f)["records"]
-        return {"count": self.count, "resolution": self.resolution, "image_shape": list(image.shape), "image_dtype": str(image.dtype),
-                "mask_shape": list(mask.shape), "mask_dtype": str(mask.dtype), "indices": [r["index"] for r in records],
-                "mask_means": [float(self.get(i)[1].mean()) for i in range(self.count)],
-                "image_sums": [int(self.get(i)[0].astype(np.int64).sum()) for i in range(self.count)]}
+        return records
 
     def licences(self):
         """Every background picture used, with its licence (from the manifests)."""
