@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_seg.data import Composites  # noqa: E402
-from kiln_seg.model import SegNet, normalise  # noqa: E402
+from kiln_seg.model import ema_model, normalise  # noqa: E402
 from kiln_seg.train import hard_iou, save_grid  # noqa: E402
 
 FAILED = 0.5
@@ -130,9 +130,7 @@ def main():
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     ck = torch.load(args.checkpoint, map_location="cpu")
     cfg = ck["config"]
-    model = SegNet(cfg["model"])
-    model.load_state_dict(ck["ema"])
-    model.eval()
+    model = ema_model(ck)
     composites = Composites(args.composites)
     count = min(args.count or len(composites), len(composites))
     rows = score(model, composites, count, cfg["input"])

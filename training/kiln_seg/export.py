@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from kiln_seg.data import Composites  # noqa: E402
-from kiln_seg.model import SegNet, normalise  # noqa: E402
+from kiln_seg.model import ema_model, normalise  # noqa: E402
 from kiln_mv.export import sha256  # noqa: E402
 
 PROBE_SIZE = 256
@@ -46,9 +46,7 @@ def main():
     ck = torch.load(args.checkpoint)
     cfg = ck["config"]
     inp = cfg["input"]
-    model = SegNet(cfg["model"])
-    model.load_state_dict(ck["ema"])
-    model.eval()
+    model = ema_model(ck)
     train = Composites(cfg["data"]["train"])
     size = args.size or train.resolution
     os.makedirs(args.out, exist_ok=True)

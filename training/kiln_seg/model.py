@@ -75,3 +75,12 @@ def normalise(x, mean, std):
     m = torch.tensor(mean, dtype=x.dtype).view(1, 3, 1, 1)
     s = torch.tensor(std, dtype=x.dtype).view(1, 3, 1, 1)
     return (x - m) / s
+
+
+def ema_model(checkpoint):
+    """A loaded training checkpoint's EMA weights (what validation scores and the export ships) in a
+    SegNet built from its config, in eval mode."""
+    model = SegNet(checkpoint["config"]["model"])
+    model.load_state_dict(checkpoint["ema"])
+    model.eval()
+    return model
